@@ -82,6 +82,8 @@ int cli_parse_options(int argc, char **argv, int start, struct cli_args *a);
 /* Action entry points; each returns the process exit status. */
 int cli_direct_action(struct cli_args *a);
 int cli_client_action(struct cli_args *a);
+/* `sanlock daemon ...`: converts the options and runs daemon_main(). */
+int cli_daemon_action(struct cli_args *a);
 
 /* Usage text of §3.12 to stdout. */
 void cli_print_usage(void);
