@@ -17,7 +17,8 @@ CSTD     := -std=gnu11
 WARN     := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wformat=2 \
             -Wno-format-nonliteral
 OPT      := -O2 -g
-SANFLAGS := $(if $(filter 1,$(SAN)),-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined,)
+comma    := ,
+SANFLAGS := $(if $(filter 1,$(SAN)),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined,)
 CPPFLAGS += -Iinclude -I. -D_GNU_SOURCE -DSANLOCK_VERSION_STR=\"$(VERSION)\"
 CFLAGS   += $(CSTD) $(WARN) $(OPT) -fPIC -fvisibility=hidden $(SANFLAGS)
 LDFLAGS  += $(SANFLAGS) -Wl,-z,relro -Wl,-z,now

@@ -2,7 +2,9 @@
  * ondisk.h - byte-exact encode/decode of every sanlock 3.8.5 on-disk record
  * (spec/ondisk.md): leader record, delta-lease sector (leader + host_id
  * bitmap), request record, paxos dblock, mode block, rindex header and
- * entries; the sanlock CRC-32C; the sector/align size table.
+ * entries; the sanlock CRC-32C; the sector/align size table; record
+ * positions, the host_id bitmap, init-time images; and this project's
+ * host-message record in delta sector bytes 200..255 (spec/messages.md 2).
  *
  * Pure functions, no I/O, no global state, safe from any thread.  Records
  * are decoded into host-order structs and encoded back as little-endian
@@ -56,6 +58,7 @@
 #define ONDISK_DEFAULT_MAX_HOSTS  2000
 #define ONDISK_DEFAULT_IO_TIMEOUT 10
 #define ONDISK_RINDEX_DEFAULT_MAX_RESOURCES 4096
+#define ONDISK_RINDEX_LEASE_NAME  "rindex_lease"  /* internal lease, 7.4 */
 
 #define LEASE_FREE                0
 
@@ -151,6 +154,39 @@ struct ondisk_rindex_entry {
 	char     name[ONDISK_NAME_LEN];
 };
 
+/* One row of the sector/align size table (section 6.1). */
+struct ondisk_sizes {
+	uint32_t sector_size;   /* 512 or 4096 */
+	uint32_t align_size;    /* 1M, 2M, 4M or 8M */
+	uint32_t max_hosts;     /* from the table: 2000/250/500/1000/2000 */
+};
+
+/* Host-message record, bytes 200..255 of a delta lease sector
+ * (spec/messages.md section 2).  Our extension; 3.8.5 writes zeros there. */
+#define ONDISK_MSG_MAGIC          0x47534D48u
+#define ONDISK_MSG_VERSION        1
+#define ONDISK_MSG_F_MESSAGE      0x01      /* a message is present */
+#define ONDISK_MSG_F_ACK          0x02      /* an ack is present */
+#define ONDISK_MSG_CHECKSUM_LEN   52        /* CRC over sector bytes 200..251 */
+
+struct ondisk_msg {
+	uint32_t magic;             /* sector byte 200 */
+	uint16_t version;           /* 204 */
+	uint8_t  flags;             /* 206: ONDISK_MSG_F_* */
+	uint8_t  send_no;           /* 207 */
+	uint16_t fire_timeout;      /* 208 */
+	uint16_t dest_host_id;      /* 210 */
+	uint32_t msg;               /* 212 */
+	uint64_t dest_generation;   /* 216 */
+	uint32_t seq;               /* 224 */
+	uint16_t ack_host_id;       /* 228 */
+	uint16_t reserved;          /* 230: written 0, inside the checksum */
+	uint32_t ack_seq;           /* 232 */
+	uint64_t ack_generation;    /* 236 */
+	uint64_t owner_generation;  /* 244 */
+	uint32_t checksum;          /* 252 */
+};
+
 /* ---- checksum (section 5) ---- */
 
 /* sanlock's CRC: reflected CRC-32C, register starts at 0xFFFFFFFE, no final
@@ -166,6 +202,8 @@ void     ondisk_leader_encode(const struct ondisk_leader *lr, void *buf);
 void     ondisk_leader_decode(const void *buf, struct ondisk_leader *lr);
 uint32_t ondisk_leader_checksum(const struct ondisk_leader *lr);
 void     ondisk_leader_seal(struct ondisk_leader *lr, void *buf);
+/* Bytes 0..151 (LEADER_COMPARE_LEN) of the two encoded records are equal. */
+int      ondisk_leader_same(const struct ondisk_leader *a, const struct ondisk_leader *b);
 
 void     ondisk_dblock_encode(const struct ondisk_dblock *db, void *buf);
 void     ondisk_dblock_decode(const void *buf, struct ondisk_dblock *db);
@@ -181,6 +219,38 @@ void ondisk_rindex_header_decode(const void *buf, struct ondisk_rindex_header *r
 void ondisk_rindex_entry_encode(const struct ondisk_rindex_entry *re, void *buf);
 void ondisk_rindex_entry_decode(const void *buf, struct ondisk_rindex_entry *re);
 
+/* Message record: buf points at the record (sector + ONDISK_MSG_OFFSET). */
+void     ondisk_msg_encode(const struct ondisk_msg *m, void *buf);
+void     ondisk_msg_decode(const void *buf, struct ondisk_msg *m);
+uint32_t ondisk_msg_checksum(const struct ondisk_msg *m);
+void     ondisk_msg_seal(struct ondisk_msg *m, void *buf);
+/* 0 when magic, version and checksum match and the record's
+ * owner_generation equals the leader's; else -ENOMSG (not a record),
+ * -EBADMSG (checksum) or -ESTALE (previous incarnation).  Any failure
+ * means "no record" (messages.md section 2); the caller must also have
+ * verified the leader itself. */
+int      ondisk_msg_verify(const struct ondisk_msg *m, uint64_t owner_generation);
+
+/* ---- init-time record contents (sections 4.3, 8.1, 8.2, 7.2) ----
+ * Fill the struct completely (checksum included) as init writes it. */
+/* Free delta lease: magic/version, align flag, sector_size, max_hosts 1,
+ * space_name, io_timeout; everything else 0. */
+void ondisk_delta_leader_init(struct ondisk_leader *lr, const struct ondisk_sizes *sz,
+			      const char *ls_name, uint16_t io_timeout);
+/* Paxos leader at init: num_hosts = the given value when 1..max_hosts,
+ * else max_hosts; max_hosts from sz; names; everything else 0. */
+void ondisk_paxos_leader_init(struct ondisk_leader *lr, const struct ondisk_sizes *sz,
+			      const char *ls_name, const char *res_name,
+			      uint64_t num_hosts);
+/* Request record at init: magic, version, lver 0, force_mode 0. */
+void ondisk_request_init(struct ondisk_request *rr);
+/* rindex header: max_resources 0 or above the capacity -> the capacity. */
+void ondisk_rindex_header_init(struct ondisk_rindex_header *rh,
+			       const struct ondisk_sizes *sz, const char *ls_name,
+			       uint64_t rx_offset, uint32_t max_resources);
+/* A free rindex entry: res_offset 0 and name[0] 0 (7.3). */
+int  ondisk_rindex_entry_free(const struct ondisk_rindex_entry *re);
+
 /* ---- validation (section 9); return 0 or the SANLK_* code ---- */
 
 /* 9.1 delta lease: magic, major version, space name (skipped when
@@ -192,9 +262,13 @@ int ondisk_paxos_verify(const struct ondisk_leader *lr, const char *space_name,
 			const char *res_name, uint64_t host_id);
 /* 4.7: all-zero (checksum,mbal,bal,inp,lver) is accepted; else checksum. */
 int ondisk_dblock_verify(const struct ondisk_dblock *db);
+/* 4.7: 1 when checksum, mbal, bal, inp and lver are all zero. */
+int ondisk_dblock_never_written(const struct ondisk_dblock *db);
 /* 9.3: magic then major version. */
 int ondisk_request_verify(const struct ondisk_request *rr);
-/* 7.6: magic, version, lockspace name (exact C string), rx_offset. */
+/* 7.6: magic, version, lockspace name (exact C string), rx_offset.
+ * A stored name filling all 48 bytes (no NUL) never matches: 3.8.5 compares
+ * past the field and was observed to fail with SANLK_RINDEX_LOCKSPACE. */
 int ondisk_rindex_header_verify(const struct ondisk_rindex_header *rh,
 				const char *ls_name, uint64_t rx_offset);
 
@@ -204,16 +278,11 @@ int ondisk_rindex_header_verify(const struct ondisk_rindex_header *rh,
 void ondisk_name_set(char dst[ONDISK_NAME_LEN], const char *src);
 /* strncmp(a, b, 48) == 0 */
 int  ondisk_name_eq(const char *a, const char *b);
-/* Copy a 48-byte field to a 49-byte NUL-terminated C string. */
+/* Copy a 48-byte field up to its first NUL into a 49-byte NUL-terminated
+ * C string (bytes after the NUL, e.g. host-name residue, are dropped). */
 void ondisk_name_str(char dst[ONDISK_NAME_LEN + 1], const char src[ONDISK_NAME_LEN]);
 
 /* ---- sizes (section 6) ---- */
-
-struct ondisk_sizes {
-	uint32_t sector_size;   /* 512 or 4096 */
-	uint32_t align_size;    /* 1M, 2M, 4M or 8M */
-	uint32_t max_hosts;     /* from the table: 2000/250/500/1000/2000 */
-};
 
 /* The pair must be one of the five in the table, else -EINVAL. */
 int ondisk_sizes_from_pair(uint32_t sector_size, uint32_t align_size,
@@ -233,6 +302,10 @@ int ondisk_sizes_from_api_flags(uint32_t flags, struct ondisk_sizes *out);
 uint32_t ondisk_lfl_align_flag(uint32_t align_size);   /* LFL_ALIGN_* or 0 */
 uint32_t ondisk_rhf_align_flag(uint32_t align_size);   /* RHF_ALIGN_* or 0 */
 uint32_t ondisk_align_from_rhf(uint32_t rhf_flags);    /* bytes or 0 */
+/* First LFL_ALIGN_* bit set in the order 1M, 2M, 4M, 8M -> bytes, or 0. */
+uint32_t ondisk_align_from_lfl(uint32_t lfl_flags);
+/* The API ALIGN|SECTOR flag pair (SANLK_RES/LSF/RIF values) for sizes. */
+uint32_t ondisk_api_flags(const struct ondisk_sizes *sz);
 /* Smallest power of two >= n (ballot read size in sectors, section 4.4). */
 uint32_t ondisk_pow2_at_least(uint32_t n);
 
@@ -242,8 +315,22 @@ uint64_t ondisk_delta_offset(uint64_t ls_offset, uint64_t host_id, uint32_t ss);
 uint64_t ondisk_dblock_offset(uint64_t res_offset, uint64_t host_id, uint32_t ss);
 uint64_t ondisk_request_offset(uint64_t res_offset, uint32_t ss);
 uint64_t ondisk_lvb_offset(uint64_t res_offset, uint32_t ss);
+uint64_t ondisk_mblock_offset(uint64_t res_offset, uint64_t host_id, uint32_t ss);
 
-/* ---- host_id bitmap (section 4.2); bitmap = sector bytes 256..511 ---- */
+/* rindex geometry (section 7): entries packed from the index's sector 1,
+ * internal lease in the next align area, entry i's resource after it. */
+uint32_t ondisk_rindex_capacity(const struct ondisk_sizes *sz); /* 16000.. */
+uint64_t ondisk_rindex_entry_offset(uint64_t rx_offset, uint32_t ss, uint32_t i);
+uint64_t ondisk_rindex_lease_offset(uint64_t rx_offset, uint32_t align_size);
+uint64_t ondisk_rindex_res_offset(uint64_t rx_offset, uint32_t align_size, uint32_t i);
+/* Entry index for a resource offset; SANLK_RINDEX_OFFSET when the offset
+ * is not a multiple of align_size or lies before the first resource. */
+int      ondisk_rindex_res_index(uint64_t rx_offset, uint32_t align_size,
+				 uint64_t res_offset, uint32_t *i);
+
+/* ---- host_id bitmap (section 4.2); bitmap = sector bytes 256..511 ----
+ * host_id N -> byte (N-1)/8, mask 1 << ((N-1)%8).  host_ids outside
+ * 1..2048 have no bit: set/clear do nothing, test returns 0. */
 
 void ondisk_bitmap_set(uint8_t *bitmap, uint64_t host_id);
 void ondisk_bitmap_clear(uint8_t *bitmap, uint64_t host_id);
@@ -254,7 +341,8 @@ int  ondisk_bitmap_test(const uint8_t *bitmap, uint64_t host_id);
  * records; with first_magic == 0, record 0 has magic 0 (the first write of
  * the two-step init, 8.1).  The resource image holds the paxos leader
  * (magic PAXOS_DISK_CLEAR and write_timestamp = clear_ts when clear != 0)
- * and the request record; everything else zero. */
+ * and the request record; everything else zero.  num_hosts outside
+ * 1..max_hosts means max_hosts (8.2).  Request padding is written as 0. */
 void ondisk_lockspace_image(void *buf, const struct ondisk_sizes *sz,
 			    const char *ls_name, uint16_t io_timeout,
 			    int first_magic);
