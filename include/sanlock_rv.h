@@ -3,17 +3,12 @@
  *
  * Written for this project from spec/api.md section 2.4; values are those of
  * sanlock 3.8.5 so that callers see identical numbers.  No prototypes here.
+ * The size limits (SANLK_NAME_LEN, ...) live in sanlock.h, as in 3.8.5.
+ * Error strings: sanlock_strerror() (lib/strerror.c).  Holds no state.
  */
 #ifndef __SANLOCK_RV_H__
 #define __SANLOCK_RV_H__
 
-#define SANLK_MAX_RESOURCES          8
-#define SANLK_NAME_LEN               48
-#define SANLK_PATH_LEN               1024
-#define SANLK_HELPER_PATH_LEN        128
-#define SANLK_HELPER_ARGS_LEN        128
-#define SANLK_MAX_DISKS              4
-#define SANLK_MAX_RES_STR            4400
 #define SANLK_OK                     1
 #define SANLK_NONE                   0
 #define SANLK_ERROR                  -201
