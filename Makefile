@@ -1,7 +1,8 @@
 # Top-level build.  Every module is a directory whose *.c files are compiled
 # by wildcard into one static archive (build/obj/<module>.a, -fPIC), so adding
 # a file never needs a Makefile edit.  Layers (lower never includes higher):
-#   common < ondisk < disk < lease < lib < daemon < cli
+#   common < ondisk < disk < lease < libwdmd < lib < daemon < cli
+# plus wdmd/ (the watchdog multiplexer program, over common + libwdmd).
 #
 #   make              programs in build/bin, libraries in build/lib
 #   make SAN=1        the same with ASan+UBSan into build-san/
@@ -24,7 +25,7 @@ CFLAGS   += $(CSTD) $(WARN) $(OPT) -fPIC -fvisibility=hidden $(SANFLAGS)
 LDFLAGS  += $(SANFLAGS) -Wl,-z,relro -Wl,-z,now
 LIBS     := -laio -lpthread -lrt
 
-MODULES  := common ondisk disk lease lib daemon cli
+MODULES  := common ondisk disk lease libwdmd lib daemon cli wdmd
 # lib/ files that only the full libsanlock gets (local disk access)
 LIB_DIRECT_SRC := $(wildcard lib/direct*.c)
 LIB_CLIENT_SRC := $(filter-out $(LIB_DIRECT_SRC),$(wildcard lib/*.c))
@@ -33,21 +34,25 @@ objs_of   = $(patsubst %.c,$(B)/obj/%.o,$(1))
 mod_src   = $(wildcard $(1)/*.c)
 mod_objs  = $(call objs_of,$(call mod_src,$(1)))
 
-CORE_OBJS   := $(foreach m,common ondisk disk lease,$(call mod_objs,$(m)))
+CORE_OBJS   := $(foreach m,common ondisk disk lease libwdmd,$(call mod_objs,$(m)))
+WDMD_OBJS   := $(call mod_objs,wdmd)
+LIBWDMD_OBJS:= $(call mod_objs,libwdmd)
 CLIENT_OBJS := $(call objs_of,$(LIB_CLIENT_SRC)) $(call mod_objs,common)
 DIRECT_OBJS := $(call objs_of,$(LIB_DIRECT_SRC))
 DAEMON_OBJS := $(call mod_objs,daemon)
 CLI_OBJS    := $(call mod_objs,cli)
 
-PROGS    := $(B)/bin/sanlock
-LIBSO    := $(B)/lib/libsanlock.so.1.0 $(B)/lib/libsanlock_client.so.1.0
+PROGS    := $(B)/bin/sanlock $(if $(WDMD_OBJS),$(B)/bin/wdmd)
+LIBSO    := $(B)/lib/libsanlock.so.1.0 $(B)/lib/libsanlock_client.so.1.0 \
+            $(if $(LIBWDMD_OBJS),$(B)/lib/libwdmd.so.1.0)
+LIBLINKS := $(patsubst %.so.1.0,%.so.1,$(LIBSO))
 
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 UNIT_HELP  := $(call objs_of,$(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c)))
 
 .PHONY: all unit check demo clean san
-all: $(PROGS) $(LIBSO) $(B)/lib/libsanlock.so.1 $(B)/lib/libsanlock_client.so.1 $(UNIT_BINS)
+all: $(PROGS) $(LIBSO) $(LIBLINKS) $(UNIT_BINS)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -71,13 +76,25 @@ $(B)/lib/libsanlock_client.so.1.0: $(CLIENT_OBJS) lib/libsanlock_client.sym
 	$(CC) -shared $(LDFLAGS) -Wl,-soname,libsanlock_client.so.1 \
 	  -Wl,--version-script=lib/libsanlock_client.sym -o $@ $(filter %.o,$^) -lpthread
 
+# wdmd: the watchdog multiplexer daemon; libwdmd: its client library
+# (libwdmd/libwdmd.sym lists the exported names).  wdmd/main.c holds its
+# main(); every other wdmd/ object is also linked into the unit tests.
+$(B)/bin/wdmd: $(WDMD_OBJS) $(LIBWDMD_OBJS) $(call mod_objs,common)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ -lpthread -lrt
+
+$(B)/lib/libwdmd.so.1.0: $(LIBWDMD_OBJS) $(call mod_objs,common) libwdmd/libwdmd.sym
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(LDFLAGS) -Wl,-soname,libwdmd.so.1 \
+	  -Wl,--version-script=libwdmd/libwdmd.sym -o $@ $(filter %.o,$^)
+
 $(B)/lib/%.so.1: $(B)/lib/%.so.1.0
 	ln -sf $(notdir $<) $@
 	ln -sf $(notdir $<) $(B)/lib/$*.so
 
 # Unit tests: one binary per tests/unit/test_*.c, linked with every internal
 # object except cli/ (the only module with a main()), plus cmocka.
-$(B)/tests/test_%: $(B)/obj/tests/unit/test_%.o $(UNIT_HELP) $(call objs_of,$(wildcard lib/*.c)) $(DAEMON_OBJS) $(CORE_OBJS)
+$(B)/tests/test_%: $(B)/obj/tests/unit/test_%.o $(UNIT_HELP) $(call objs_of,$(wildcard lib/*.c)) $(DAEMON_OBJS) $(CORE_OBJS) $(filter-out %/wdmd/main.o,$(WDMD_OBJS))
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
 
