@@ -85,6 +85,11 @@ int cli_client_action(struct cli_args *a);
 /* `sanlock daemon ...`: converts the options and runs daemon_main(). */
 int cli_daemon_action(struct cli_args *a);
 
+/* Print `<label> done <rv>` and, on failure, one stderr line naming the
+ * problem (cli_done.c).  Returns the exit status (0 iff rv == 0). */
+int cli_done(const char *label, int rv);
+const char *cli_rv_text(int rv);
+
 /* Usage text of §3.12 to stdout. */
 void cli_print_usage(void);
 

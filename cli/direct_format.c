@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <syslog.h>
 
+#include "cli/cli.h"
 #include "cli/cli_conf.h"
 #include "cli/direct_action.h"
 #include "cli/direct_util.h"
@@ -30,7 +31,7 @@ int direct_action_format(struct cli_args *a)
 	closelog();
 
 	if (have < 0) {
-		log_debug("format: -Z needs -A");
+		log_reason("format: -Z needs -A");
 		rv = -1;
 	} else {
 		/* open errors are reported as they are (no -x: the empty
@@ -40,6 +41,5 @@ int direct_action_format(struct cli_args *a)
 					 cli_conf_get()->write_init_io_timeout,
 					 NULL);
 	}
-	printf("format done %d\n", rv);
-	return rv == 0 ? 0 : 1;
+	return cli_done("format", rv);
 }

@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 #include <syslog.h>
 
+#include "cli/cli.h"
 #include "cli/direct_action.h"
 #include "cli/direct_util.h"
 #include "common/monotime.h"
@@ -144,8 +145,7 @@ int direct_action_acquire_id(struct cli_args *a)
 
 	direct_id_syslog("acquire_id", &a->lockspace);
 	rv = direct_id_run(a, DIRECT_ID_ACQUIRE);
-	printf("acquire_id done %d\n", rv);
-	return rv == 0 ? 0 : 1;
+	return cli_done("acquire_id", rv);
 }
 
 int direct_action_renew_id(struct cli_args *a)
@@ -154,8 +154,7 @@ int direct_action_renew_id(struct cli_args *a)
 
 	direct_id_syslog("renew_id", &a->lockspace);
 	rv = direct_id_run(a, DIRECT_ID_RENEW);
-	printf("rewew_id done %d\n", rv);	/* sic, as 3.8.5 */
-	return rv == 0 ? 0 : 1;
+	return cli_done("rewew_id", rv);	/* sic, as 3.8.5 */
 }
 
 int direct_action_release_id(struct cli_args *a)
@@ -164,6 +163,5 @@ int direct_action_release_id(struct cli_args *a)
 
 	direct_id_syslog("release_id", &a->lockspace);
 	rv = direct_id_run(a, DIRECT_ID_RELEASE);
-	printf("release_id done %d\n", rv);
-	return rv == 0 ? 0 : 1;
+	return cli_done("release_id", rv);
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <syslog.h>
 
+#include "cli/cli.h"
 #include "cli/cli_conf.h"
 #include "cli/direct_action.h"
 #include "cli/direct_util.h"
@@ -55,11 +56,11 @@ static int direct_init_lockspace(const struct cli_args *a)
 	have = direct_arg_sizes(a, &sz);
 	direct_init_syslog_ls(ls, have > 0 ? ondisk_api_flags(&sz) : 0);
 	if (have < 0) {
-		log_debug("init: -Z needs -A");
+		log_reason("init: -Z needs -A");
 		return -1;
 	}
 	if (!ls->host_id_disk.path[0]) {
-		log_debug("init: no path in the lockspace argument");
+		log_reason("init: no path in the lockspace argument");
 		return -EINVAL;
 	}
 	/* Stored as 3.8.5 stores it: 0 means 10, else the low 16 bits of
@@ -84,11 +85,11 @@ static int direct_init_resource(const struct cli_args *a)
 	have = direct_arg_sizes(a, &sz);
 	direct_init_syslog_res(res);
 	if (have < 0) {
-		log_debug("init: -Z needs -A");
+		log_reason("init: -Z needs -A");
 		return -1;
 	}
 	if (res->num_disks == 0) {
-		log_debug("init: no disk in the resource argument");
+		log_reason("init: no disk in the resource argument");
 		return -ENODEV;
 	}
 	/* -n outside 1..max_hosts (including negative) means max_hosts. */
@@ -108,6 +109,5 @@ int direct_action_init(struct cli_args *a)
 		rv = direct_init_resource(a);
 	else
 		rv = -EINVAL;
-	printf("init done %d\n", rv);
-	return rv == 0 ? 0 : 1;
+	return cli_done("init", rv);
 }

@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 
+#include "cli/cli.h"
 #include "cli/direct_action.h"
 #include "cli/direct_util.h"
 
@@ -18,7 +19,7 @@ int direct_action_read_leader(struct cli_args *a)
 
 	rv = direct_read_leader(a, &dl);
 	direct_leader_close(&dl);
-	printf("read_leader done %d\n", rv);
+	(void)cli_done("read_leader", rv);
 	/* 3.8.5 labels the last three fields by whether -r was given, even
 	 * when -s (which wins) was read. */
 	direct_print_leader(&dl.lr, a->res_count == 0);

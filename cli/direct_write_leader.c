@@ -18,6 +18,7 @@
 #include <string.h>
 #include <syslog.h>
 
+#include "cli/cli.h"
 #include "cli/direct_action.h"
 #include "cli/direct_util.h"
 #include "disk/disk.h"
@@ -218,7 +219,7 @@ int direct_action_write_leader(struct cli_args *a)
 	}
 	direct_leader_close(&dl);
 
-	printf("write_leader done %d\n", rv);
+	(void)cli_done("write_leader", rv);
 	if (rv == 0)
 		direct_print_leader(&st.lr, st.is_lockspace);
 	return rv == 0 ? 0 : 1;

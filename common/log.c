@@ -3,7 +3,7 @@
  * §2.7): "YYYY-MM-DD HH:MM:SS <monotonic seconds> [<tid>]: <text>".
  *
  * Owns the sink configuration (stderr copy on/off, one optional sink
- * function).  Both are set at start-up before threads exist; log_msg takes
+ * function) and the per-thread last failure reason (log_reason).  Both are set at start-up before threads exist; log_msg takes
  * log_mutex around formatting and delivery so that lines from different
  * threads never interleave and a sink sees one line at a time.
  */
@@ -19,6 +19,7 @@
 #include "common/monotime.h"
 
 static pthread_mutex_t log_mutex = PTHREAD_MUTEX_INITIALIZER;
+static __thread char log_reason_buf[LOG_LINE_MAX];
 static int log_to_stderr;
 static log_sink_fn log_sink;
 
@@ -90,4 +91,24 @@ void log_msg(int level, const char *fmt, ...)
 	if (log_sink)
 		log_sink(level, line, (size_t)len);
 	pthread_mutex_unlock(&log_mutex);
+}
+
+void log_reason(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(log_reason_buf, sizeof(log_reason_buf), fmt, ap);
+	va_end(ap);
+	log_msg(LOG_DEBUG, "%s", log_reason_buf);
+}
+
+const char *log_last_reason(void)
+{
+	return log_reason_buf;
+}
+
+void log_clear_reason(void)
+{
+	log_reason_buf[0] = '\0';
 }

@@ -29,6 +29,16 @@ void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3
 #define log_info(...)  log_msg(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 
+/*
+ * Failure reasons: code that fails because of bad input records one line
+ * naming the problem (thread-local, the last one wins) and logs it at debug
+ * level.  The CLI prints it on stderr when a command fails (cli_done()), so
+ * stdout stays exactly as 3.8.5 prints it while the user still learns why.
+ */
+void log_reason(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *log_last_reason(void);        /* "" when none was recorded */
+void log_clear_reason(void);
+
 /* Format the common prefix + text into buf; returns the length. */
 int log_format_line(char *buf, size_t size, const char *text);
 

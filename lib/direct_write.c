@@ -51,13 +51,13 @@ static int direct_check_target(struct env_disk *ed, int i, uint64_t offset,
 	if (rv < 0)
 		return rv;
 	if (dev_ss == 0 || offset % dev_ss) {
-		log_debug("%s: offset %llu is not a multiple of the device "
+		log_reason("%s: offset %llu is not a multiple of the device "
 			  "sector size %u", disk_path(h),
 			  (unsigned long long)offset, dev_ss);
 		return -EINVAL;
 	}
 	if (lease_ss && lease_ss % dev_ss) {
-		log_debug("%s: lease sector size %u is smaller than the device "
+		log_reason("%s: lease sector size %u is smaller than the device "
 			  "sector size %u", disk_path(h), lease_ss, dev_ss);
 		return -EINVAL;
 	}
@@ -67,7 +67,7 @@ static int direct_check_target(struct env_disk *ed, int i, uint64_t offset,
 	if (rv < 0)
 		return rv;
 	if (offset >= dev_size || dev_size - offset < area_size) {
-		log_debug("%s: device size %llu cannot hold %u bytes at offset "
+		log_reason("%s: device size %llu cannot hold %u bytes at offset "
 			  "%llu", disk_path(h), (unsigned long long)dev_size,
 			  area_size, (unsigned long long)offset);
 		return offset >= dev_size ? -ENOSPC : -EMSGSIZE;
@@ -90,7 +90,7 @@ static int direct_pick_sizes(struct env_disk *ed, const struct ondisk_sizes *sz,
 	if (rv < 0)
 		return rv;
 	if (ondisk_sizes_default(dev_ss, out) < 0) {
-		log_debug("%s: sector size %u has no default lease sizes",
+		log_reason("%s: sector size %u has no default lease sizes",
 			  disk_path(env_disk_handle(ed, 0)), dev_ss);
 		return -EINVAL;
 	}
@@ -107,7 +107,7 @@ static int direct_open_one(struct env_disk *ed, const struct sanlk_disk *disk,
 	direct_path_copy(path, disk->path);
 	rv = env_disk_open(ed, paths, 1, 0, NULL, NULL);
 	if (rv < 0) {
-		log_debug("open error %d %s", rv, path);
+		log_reason("cannot open %s: %s", path, strerror(-rv));
 		if (failed_open)
 			*failed_open = 1;
 	}
@@ -164,7 +164,7 @@ int direct_write_resource(const struct sanlk_resource *res,
 	}
 	rv = env_disk_open(&ed, paths, (int)n, 0, NULL, &bad);
 	if (rv < 0) {
-		log_debug("open error %d %s", rv, paths[bad]);
+		log_reason("cannot open %s: %s", paths[bad], strerror(-rv));
 		if (failed_open)
 			*failed_open = 1;
 		return rv;
