@@ -52,7 +52,7 @@ UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 UNIT_HELP  := $(call objs_of,$(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c)))
 
 .PHONY: all unit check demo clean san sim sim-mutants
-all: $(PROGS) $(LIBSO) $(LIBLINKS) $(UNIT_BINS)
+all: $(PROGS) $(LIBSO) $(LIBLINKS) $(UNIT_BINS) $(if $(FAULTFS_SRC),$(B)/tests/faultfs)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -113,6 +113,17 @@ sim: $(B)/bin/sanlock-sim
 
 sim-mutants:
 	@scripts/sim_mutants.sh
+
+# faultfs: FUSE file system for fault injection on the real I/O path
+# (tests only; tests/tools/faultfs/*.c, libfuse3).
+FAULTFS_SRC := $(wildcard tests/tools/faultfs/*.c)
+$(B)/tests/faultfs: $(call objs_of,$(FAULTFS_SRC))
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs fuse3) -lpthread
+
+$(B)/obj/tests/tools/faultfs/%.o: tests/tools/faultfs/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $$(pkg-config --cflags fuse3) $(CFLAGS) -MMD -MP -c $< -o $@
 
 unit: all
 	@scripts/run_unit.sh $(B)
