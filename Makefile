@@ -47,6 +47,7 @@ LIBSO    := $(B)/lib/libsanlock.so.1.0 $(B)/lib/libsanlock_client.so.1.0 \
             $(if $(LIBWDMD_OBJS),$(B)/lib/libwdmd.so.1.0)
 LIBLINKS := $(patsubst %.so.1.0,%.so.1,$(LIBSO))
 
+FAULTFS_SRC := $(wildcard tests/tools/faultfs/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 UNIT_HELP  := $(call objs_of,$(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c)))
@@ -116,7 +117,6 @@ sim-mutants:
 
 # faultfs: FUSE file system for fault injection on the real I/O path
 # (tests only; tests/tools/faultfs/*.c, libfuse3).
-FAULTFS_SRC := $(wildcard tests/tools/faultfs/*.c)
 $(B)/tests/faultfs: $(call objs_of,$(FAULTFS_SRC))
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $$(pkg-config --libs fuse3) -lpthread
