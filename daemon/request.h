@@ -1,0 +1,77 @@
+/*
+ * request.h - one request as the daemon receives it, and the pure rules
+ * for reading it (spec/api.md §8.2, §8.4, §4.11): header checks and the
+ * payload size of every command, computed from the command and from
+ * fields inside the payload (res_count, num_disks), never from `length`
+ * except for SET_LVB and unknown commands.
+ *
+ * Pure functions, no state; used by the main thread (daemon/conn.c) and
+ * the unit tests.
+ */
+#ifndef DAEMON_REQUEST_H
+#define DAEMON_REQUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/wire.h"
+#include "sanlock.h"
+
+#define SM_HDR_SIZE        32u
+#define SIZE_LOCKSPACE     1104u          /* struct sanlk_lockspace */
+#define SIZE_RES           128u           /* struct sanlk_resource header */
+#define SIZE_DISK          1040u          /* struct sanlk_disk */
+#define SIZE_OPTIONS       56u            /* struct sanlk_options fixed part */
+#define SIZE_RINDEX        1104u
+#define SIZE_RENTRY        64u
+#define SIZE_HOST_EVENT    32u
+#define SIZE_KILLPATH      (SANLK_HELPER_PATH_LEN + SANLK_HELPER_ARGS_LEN)
+#define REQ_LVB_MAX        4096u          /* set_lvb data limit */
+/* Largest payload of any known request: 8 resources of 4 disks + options. */
+#define REQ_PAYLOAD_MAX    (SANLK_MAX_RESOURCES * (SIZE_RES + SANLK_MAX_DISKS * SIZE_DISK) + SIZE_OPTIONS)
+/* Most payload bytes discarded for an unknown command before the
+ * connection is treated as malformed and closed. */
+#define REQ_DISCARD_MAX    (64u * 1024u)
+
+/* A complete request: header plus payload (owned buffer). */
+struct request {
+	struct sm_header h;
+	uint8_t *payload;
+	size_t   len;
+};
+
+/* Header verdicts (api.md §8.4). */
+enum req_hdr_verdict {
+	REQ_HDR_OK = 0,
+	REQ_HDR_BAD_MAGIC,       /* magic != SM_MAGIC */
+	REQ_HDR_BAD_VERSION,     /* upper 16 bits of version set, cmd != VERSION */
+	REQ_HDR_UNKNOWN_CMD,     /* cmd outside the known set */
+};
+enum req_hdr_verdict req_check_header(const struct sm_header *h);
+
+/* Is cmd one this daemon knows (1..40, plus our own 41+ when added)? */
+int req_cmd_known(uint32_t cmd);
+
+/*
+ * Total payload bytes the request needs, given the `have` bytes of it
+ * received so far.  Returns:
+ *   n >= 0 and n <= have : the payload is complete at n bytes;
+ *   n > have             : read up to n bytes and ask again;
+ *   negative             : malformed (the size cannot be determined):
+ *                          -E2BIG res_count or LVB size over the limit,
+ *                          -ERANGE num_disks over the limit, -EMSGSIZE
+ *                          length field unusable.  The caller replies with it and
+ *                          closes the connection.
+ */
+long req_payload_need(const struct sm_header *h, const uint8_t *payload,
+		      size_t have);
+
+/* Bytes of one resource on the wire, from its 128-byte header. */
+size_t req_res_wire_size(const struct sanlk_resource *res);
+
+/* Field checks shared by the command handlers. */
+int req_name_empty(const char name[SANLK_NAME_LEN]);
+/* A path field must hold a NUL inside its SANLK_PATH_LEN bytes. */
+int req_path_terminated(const char path[SANLK_PATH_LEN]);
+
+#endif /* DAEMON_REQUEST_H */
