@@ -33,6 +33,7 @@ int cli_done(const char *label, int rv)
 		fflush(stdout);
 		fprintf(stderr, "sanlock %s: %s (%d)\n", label,
 			why[0] ? why : cli_rv_text(rv), rv);
+		log_clear_reason();
 	}
 	return rv == 0 ? 0 : 1;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "cli/client_actions.h"
 #include "lib/client.h"
 #include "sanlock_admin.h"
@@ -67,7 +68,7 @@ int cli_client_shutdown(struct cli_args *a)
 		if (fd >= 0)
 			close(fd);
 	}
-	printf("shutdown done %d\n", rv);
+	(void)cli_done("shutdown", rv);
 	return cli_exit_status(rv);
 }
 

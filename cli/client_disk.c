@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/client_actions.h"
 #include "sanlock_admin.h"
 #include "sanlock_resource.h"
@@ -23,7 +24,7 @@ int cli_client_align(struct cli_args *a)
 
 	printf("align\n");
 	rv = sanlock_align(&a->lockspace.host_id_disk);
-	printf("align done %d\n", rv);
+	(void)cli_done("align", rv);
 	/* the result is the alignment: exit 1 on success (cli.md §1.5) */
 	return cli_exit_status(rv);
 }
@@ -48,7 +49,7 @@ int cli_client_init(struct cli_args *a)
 	} else {
 		rv = -EINVAL;
 	}
-	printf("init done %d\n", rv);
+	(void)cli_done("init", rv);
 	return cli_exit_status(rv);
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "cli/client_actions.h"
 #include "cli/cli_conf.h"
 #include "sanlock_resource.h"
@@ -43,13 +44,13 @@ int cli_client_command(struct cli_args *a)
 	 * stdio buffer at exec and are lost, exactly as in 3.8.5 (§1.6). */
 	printf("register\n");
 	fd = sanlock_register();
-	printf("register done %d\n", fd);
+	(void)cli_done("register", fd);
 	if (fd < 0)
 		return 0;
 
 	printf("acquire fd %d\n", fd);
 	rv = sanlock_acquire(fd, -1, flags, a->res_count, a->res_args, NULL);
-	printf("acquire done %d\n", rv);
+	(void)cli_done("acquire", rv);
 	if (rv < 0)
 		return 1;
 
@@ -73,7 +74,7 @@ int cli_client_acquire(struct cli_args *a)
 	printf("acquire pid %d\n", a->pid);
 	rv = sanlock_acquire(-1, a->pid, flags, a->res_count, a->res_args,
 			     NULL);
-	printf("acquire done %d\n", rv);
+	(void)cli_done("acquire", rv);
 	return cli_exit_status(rv);
 }
 
@@ -84,7 +85,7 @@ int cli_client_convert(struct cli_args *a)
 	printf("convert pid %d\n", a->pid);
 	rv = sanlock_convert(-1, a->pid, 0,
 			     a->res_count ? a->res_args[0] : NULL);
-	printf("convert done %d\n", rv);
+	(void)cli_done("convert", rv);
 	return cli_exit_status(rv);
 }
 
@@ -123,7 +124,7 @@ int cli_client_release(struct cli_args *a)
 
 	printf("release pid %d\n", a->pid);
 	rv = sanlock_release(-1, a->pid, flags, count, args);
-	printf("release done %d\n", rv);
+	(void)cli_done("release", rv);
 	return cli_exit_status(rv);
 }
 
@@ -187,7 +188,7 @@ int cli_client_request(struct cli_args *a)
 	printf("request\n");
 	rv = sanlock_request(0, a->force_mode,
 			     a->res_count ? a->res_args[0] : NULL);
-	printf("request done %d\n", rv);
+	(void)cli_done("request", rv);
 	return cli_exit_status(rv);
 }
 
@@ -201,6 +202,6 @@ int cli_client_examine(struct cli_args *a)
 
 	printf("examine\n");
 	rv = sanlock_examine(0, ls, a->res_count ? a->res_args[0] : NULL);
-	printf("examine done %d\n", rv);
+	(void)cli_done("examine", rv);
 	return cli_exit_status(rv);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/client_actions.h"
 #include "sanlock_admin.h"
 
@@ -23,11 +24,11 @@ int cli_client_add_lockspace(struct cli_args *a)
 		printf("add_lockspace_timeout %d\n", io_timeout);
 		rv = sanlock_add_lockspace_timeout(&a->lockspace, 0,
 						   (uint32_t)io_timeout);
-		printf("add_lockspace_timeout done %d\n", rv);
+		(void)cli_done("add_lockspace_timeout", rv);
 	} else {
 		printf("add_lockspace\n");
 		rv = sanlock_add_lockspace(&a->lockspace, 0);
-		printf("add_lockspace done %d\n", rv);
+		(void)cli_done("add_lockspace", rv);
 	}
 	return cli_exit_status(rv);
 }
@@ -38,7 +39,7 @@ int cli_client_inq_lockspace(struct cli_args *a)
 
 	printf("inq_lockspace\n");
 	rv = sanlock_inq_lockspace(&a->lockspace, 0);
-	printf("inq_lockspace done %d\n", rv);
+	(void)cli_done("inq_lockspace", rv);
 	return cli_exit_status(rv);
 }
 
@@ -48,7 +49,7 @@ int cli_client_rem_lockspace(struct cli_args *a)
 
 	printf("rem_lockspace\n");
 	rv = sanlock_rem_lockspace(&a->lockspace, 0);
-	printf("rem_lockspace done %d\n", rv);
+	(void)cli_done("rem_lockspace", rv);
 	return cli_exit_status(rv);
 }
 
@@ -77,7 +78,7 @@ int cli_client_set_event(struct cli_args *a)
 	       (unsigned long long)he.event, (unsigned long long)he.data);
 	cli_ls_name(name, a);
 	rv = sanlock_set_event(name, &he, 0);
-	printf("set_event done %d\n", rv);
+	(void)cli_done("set_event", rv);
 	return cli_exit_status(rv);
 }
 
@@ -97,6 +98,6 @@ int cli_client_set_config(struct cli_args *a)
 	cli_ls_name(name, a);
 	printf("set_config %s %u\n", name, cmd);
 	rv = sanlock_set_config(name, 0, cmd, NULL);
-	printf("set_config done %d\n", rv);
+	(void)cli_done("set_config", rv);
 	return cli_exit_status(rv);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/client_actions.h"
 #include "sanlock_admin.h"
 
@@ -50,7 +51,7 @@ int cli_client_format(struct cli_args *a)
 {
 	int rv = sanlock_format_rindex(cli_rindex(a), 0);
 
-	printf("format done %d\n", rv);
+	(void)cli_done("format", rv);
 	return cli_exit_status(rv);
 }
 
@@ -58,7 +59,7 @@ int cli_client_rebuild(struct cli_args *a)
 {
 	int rv = sanlock_rebuild_rindex(cli_rindex(a), 0);
 
-	printf("rebuild done %d\n", rv);
+	(void)cli_done("rebuild", rv);
 	return cli_exit_status(rv);
 }
 
@@ -69,7 +70,7 @@ int cli_client_create(struct cli_args *a)
 
 	cli_rentry_parse(a->rentry_arg, &re);
 	rv = sanlock_create_resource(cli_rindex(a), 0, &re, 0, 0);
-	printf("create_resource done %d\n", rv);
+	(void)cli_done("create_resource", rv);
 	if (rv == 0)
 		printf("offset %llu\n", (unsigned long long)re.offset);
 	return cli_exit_status(rv);
@@ -82,7 +83,7 @@ int cli_client_delete(struct cli_args *a)
 
 	cli_rentry_parse(a->rentry_arg, &re);
 	rv = sanlock_delete_resource(cli_rindex(a), 0, &re);
-	printf("delete_resource done %d\n", rv);
+	(void)cli_done("delete_resource", rv);
 	return cli_exit_status(rv);
 }
 
@@ -93,7 +94,7 @@ int cli_client_lookup(struct cli_args *a)
 
 	cli_rentry_parse(a->rentry_arg, &re);
 	rv = sanlock_lookup_rindex(cli_rindex(a), 0, &re);
-	printf("lookup done %d\n", rv);
+	(void)cli_done("lookup", rv);
 	if (rv == 0)
 		printf("name %.48s offset %llu\n", re.name[0] ? re.name : "-",
 		       (unsigned long long)re.offset);
@@ -110,6 +111,6 @@ int cli_client_update(struct cli_args *a)
 	rv = sanlock_update_rindex(cli_rindex(a),
 				   a->clear ? SANLK_RXUP_REM : SANLK_RXUP_ADD,
 				   &re);
-	printf("update done %d\n", rv);
+	(void)cli_done("update", rv);
 	return cli_exit_status(rv);
 }

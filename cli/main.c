@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/log.h"
 
 static const char *const cli_client_actions[] = {
 	"status", "host_status", "renewal", "gets", "log_dump", "shutdown",
@@ -124,6 +125,12 @@ int main(int argc, char **argv)
 	default:
 		rv = cli_client_action(&args);
 		break;
+	}
+	/* A failed command whose reason was not printed with its done line
+	 * (status, log_dump, ... print no done line) still says why. */
+	if (rv != 0 && args.kind != CLI_DAEMON && log_last_reason()[0]) {
+		fflush(stdout);
+		fprintf(stderr, "sanlock %s: %s\n", args.action, log_last_reason());
 	}
 	cli_free_args(&args);
 	return rv;

@@ -18,6 +18,7 @@
 #include <assert.h>
 
 #include "lib/lib.h"
+#include "common/log.h"
 #include "lib/client.h"
 #include "lib/env.h"
 
@@ -71,6 +72,8 @@ int client_connect(void)
 	if (rv < 0) {
 		rv = -errno;
 		close(fd);
+		log_reason("cannot connect to the sanlock daemon at %s: %s",
+			   addr->sun_path, strerror(-rv));
 		return rv;
 	}
 	return fd;
