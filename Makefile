@@ -141,3 +141,6 @@ clean:
 	rm -rf build build-san
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+
+# Further rules live in mk/*.mk (install, packaging, ...), one topic each.
+-include $(wildcard mk/*.mk)
