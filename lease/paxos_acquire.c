@@ -1,0 +1,246 @@
+/*
+ * paxos_acquire.c - the core of a paxos acquire (algorithms.md §5.2-§5.8):
+ * lease read, the decision table of §5.3, the owner wait of §5.4, ballot
+ * numbers (§5.5), the ballot loop (§5.6) and the commit of the new leader
+ * (§5.8).  It decides whether a retract (§5.9) is owed but does not write
+ * it; paxos_acquire_api.c / paxos_convert.c do.
+ *
+ * No state; the caller's thread owns the struct paxos_lease and the
+ * struct paxos_acq.
+ *
+ * Deviations from 3.8.5, all on the safe side:
+ * - §5.8 step 3 compares only owner_id in 3.8.5; a ballot that adopted a
+ *   value of an earlier incarnation of ours (owner_id = us, older
+ *   generation) would count as success although other hosts may take such
+ *   a lease at once (§5.4 c).  We return -245 for it.
+ * - Retries and restarts are bounded (PAXOS_BALLOT_RETRIES_MAX,
+ *   PAXOS_ACQUIRE_RESTARTS_MAX) and the retry sleep honours an abort.  When
+ *   we stop that way (or a leader re-read fails) while a phase 2 of ours
+ *   for this version may be on disk, the retract of §5.9 is owed, as it is
+ *   for the failures §5.9 lists.
+ * - When another host's commit made us owner (§5.6 step 2) we re-read the
+ *   mode blocks, since our phase-1 holder count may be missing or old.
+ * - A failed commit (§5.8 step 2) does NOT zero our dblock as §5.9 step 1
+ *   says: our ballot completed, so the value it decided must stay on disk
+ *   (the leader write may still land late, §1A.1 item 5).  Zeroing it lets
+ *   a later ballot for the same lver decide another value; if our late
+ *   leader write then lands, the host named in it (which may be another
+ *   host whose value we adopted, still in its ballot loop, or that host on
+ *   its next acquire, §5.3 row 4) and the later committer both own the
+ *   lease.  We write our committed dblock with RELEASED instead: the value
+ *   stays, and RELEASED still lets others in (§5.4 e) if we are named.
+ *   Zeroing stays for ballots that did not complete (-210/-211 after phase
+ *   2 began), where it is safe.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <string.h>
+
+#include "lease/paxos_internal.h"
+
+/* §5.5: first ballot number above everything seen, congruent to our
+ * host_id modulo max_hosts. */
+static uint64_t paxos_first_mbal(uint64_t max_mbal, uint64_t max_hosts,
+				 uint64_t host_id)
+{
+	assert(max_hosts != 0);
+	if (max_mbal == 0)
+		return host_id;
+	return max_mbal - max_mbal % max_hosts + max_hosts + host_id;
+}
+
+/* §5.8: build and write the new leader. */
+static int paxos_commit(const struct lease_env *env, struct paxos_lease *pl,
+			struct paxos_acq *ac, const struct ondisk_leader *cur,
+			const struct ondisk_dblock *d)
+{
+	struct ondisk_leader l = *cur;
+	int rv;
+
+	assert(d->lver == cur->lver + 1 && d->inp != 0);
+	l.lver = d->lver;
+	l.owner_id = d->inp;
+	l.owner_generation = d->inp2;
+	l.timestamp = d->inp3;
+	l.write_id = pl->host_id;
+	l.write_generation = pl->generation;
+	l.write_timestamp = paxos_now(env);
+	if (ac->new_num_hosts)
+		l.num_hosts = ac->new_num_hosts;
+	if (l.owner_id == pl->host_id) {
+		if (ac->flags & PAXOS_ACQ_SHARED)
+			l.flags |= LFL_SHORT_HOLD;
+		else
+			l.flags &= ~LFL_SHORT_HOLD;
+	}
+
+	rv = paxos_write_leader(env, pl, &l);   /* seals l.checksum */
+	ac->tried = l;
+	ac->tried_commit = 1;
+	if (rv < 0) {
+		ac->retract = PAXOS_RETRACT_KEEP;
+		return rv;
+	}
+	ac->leader = l;
+	ac->have_leader = 1;
+	if (l.owner_id != pl->host_id || l.owner_generation != pl->generation)
+		return SANLK_ACQUIRE_OTHER;
+	return 0;
+}
+
+/* §5.6 step 2, first case: someone else's commit made us the owner. */
+static int paxos_made_owner(const struct lease_env *env, struct paxos_lease *pl,
+			    struct paxos_acq *ac, const struct ondisk_leader *tmp)
+{
+	int rv;
+
+	ac->leader = *tmp;
+	ac->have_leader = 1;
+	if (!ac->wrote_dblock) {
+		/* The value committed is one we left on disk in an earlier
+		 * call (none of our ballots ran in this one): that dblock is
+		 * ours to release. */
+		rv = paxos_read_host_sector(env, pl, pl->host_id, &ac->dblock,
+					    NULL);
+		if (rv == 0)
+			ac->wrote_dblock = 1;
+	} else {
+		rv = 0;
+	}
+	if (rv == 0)
+		rv = paxos_scan_holders(env, pl, ac->num_hosts, &ac->holders);
+	if (rv < 0) {
+		/* We own it but cannot check for shared holders: let go. */
+		ac->tried = *tmp;
+		ac->tried_commit = 1;
+		ac->retract = PAXOS_RETRACT_ZERO;
+		return rv;
+	}
+	return 0;
+}
+
+/* §5.6: ballots for cur.lver + 1 until one succeeds or fails for good.
+ * Returns 0, PAXOS_RESTART or an error. */
+static int paxos_ballot_loop(const struct lease_env *env, struct paxos_lease *pl,
+			     struct paxos_acq *ac, const struct ondisk_leader *cur,
+			     uint64_t max_mbal, int reuse)
+{
+	struct ondisk_mblock our_mb = { .flags = MBLOCK_SHARED,
+					.generation = pl->generation };
+	uint64_t next_lver = cur->lver + 1;
+	uint64_t mbal = paxos_first_mbal(max_mbal, cur->max_hosts, pl->host_id);
+	uint32_t attempt;
+
+	for (attempt = 0; attempt < PAXOS_BALLOT_RETRIES_MAX; attempt++) {
+		struct paxos_ballot b;
+		struct ondisk_leader tmp;
+		int rv;
+
+		/* §5.5: every ballot number of ours is congruent to our
+		 * host_id modulo max_hosts, and above every one seen. */
+		assert(mbal % cur->max_hosts == pl->host_id % cur->max_hosts);
+		assert(mbal > max_mbal);
+		if (attempt == 0 && reuse) {                            /* 1 */
+			tmp = *cur;
+		} else {
+			rv = paxos_read_leader(env, pl, pl->host_id, 0, &tmp);
+			if (rv < 0)
+				return rv;   /* ac->retract as the last ballot left it */
+		}
+		if (tmp.lver == next_lver) {                            /* 2 */
+			ac->retract = 0;
+			if (tmp.owner_id == pl->host_id &&
+			    tmp.owner_generation == pl->generation)
+				return paxos_made_owner(env, pl, ac, &tmp);
+			ac->leader = tmp;
+			return SANLK_ACQUIRE_OWNED;
+		}
+		if (tmp.lver > next_lver)                               /* 3 */
+			return PAXOS_RESTART;
+		if (!paxos_leader_equal(&tmp, cur))                     /* 4 */
+			return PAXOS_RESTART;
+
+		memset(&b, 0, sizeof(b));                               /* 5 */
+		b.lver = next_lver;
+		b.mbal = mbal;
+		b.num_hosts = cur->num_hosts;
+		b.mb = ac->convert ? &our_mb : NULL;
+		rv = paxos_ballot_run(env, pl, &b);
+		if (b.wrote) {
+			ac->dblock = b.dblock;
+			ac->wrote_dblock = 1;
+		}
+		/* A phase 2 of ours that did not complete may be adopted by
+		 * another ballot: until we know the outcome, a retract is
+		 * owed if we stop here. */
+		ac->retract = b.phase2 && rv < 0 ? PAXOS_RETRACT_ZERO : 0;
+		if (rv == SANLK_DBLOCK_LVER || rv == SANLK_DBLOCK_MBAL) {  /* 6 */
+			if (paxos_random_delay(env))
+				return PAXOS_ABORTED;
+			mbal += cur->max_hosts;
+			continue;
+		}
+		if (rv < 0)                                             /* 7 */
+			return rv;
+		ac->holders = b.holders;                                /* 8 */
+		return paxos_commit(env, pl, ac, cur, &b.dblock);
+	}
+	return PAXOS_TOO_BUSY;
+}
+
+int paxos_acquire_core(const struct lease_env *env, const struct paxos_host_ops *ops,
+		       struct paxos_lease *pl, struct paxos_acq *ac)
+{
+	uint32_t restart;
+
+	paxos_lease_check(pl);
+	assert(pl->host_id >= 1);
+	ac->retract = 0;
+	ac->tried_commit = 0;
+	ac->have_leader = 0;
+	ac->wrote_dblock = 0;
+	memset(&ac->holders, 0, sizeof(ac->holders));
+
+	for (restart = 0; restart < PAXOS_ACQUIRE_RESTARTS_MAX; restart++) {
+		struct ondisk_leader cur;
+		uint64_t max_mbal = 0;
+		int reuse, rv;
+
+		ac->retract = 0;
+		rv = paxos_read_lease(env, pl, pl->host_id, &cur, &max_mbal,
+				      NULL, NULL);                      /* §5.2 */
+		if (rv < 0)
+			return rv;
+		assert(cur.max_hosts != 0 && cur.num_hosts >= pl->host_id);
+		ac->leader = cur;
+		ac->have_leader = 1;
+		ac->num_hosts = cur.num_hosts;
+
+		if (ac->acquire_lver && cur.lver != ac->acquire_lver)   /* §5.3 */
+			return SANLK_ACQUIRE_LVER;
+		if (ac->new_num_hosts > cur.max_hosts ||
+		    ac->new_num_hosts > pl->sizes.max_hosts)
+			return -EINVAL;
+		if (cur.timestamp == 0) {
+			reuse = 1;
+		} else if (cur.owner_id == pl->host_id &&
+			   cur.owner_generation <= pl->generation) {
+			reuse = 1;
+		} else {
+			rv = paxos_owner_wait(env, ops, pl, &cur, ac->flags);
+			if (rv == PAXOS_RESTART)
+				continue;
+			if (rv < 0)
+				return rv;
+			assert(rv == PAXOS_GO_BALLOT);
+			reuse = 0;
+		}
+
+		rv = paxos_ballot_loop(env, pl, ac, &cur, max_mbal, reuse);
+		if (rv == PAXOS_RESTART)
+			continue;
+		return rv;
+	}
+	ac->retract = 0;
+	return PAXOS_TOO_BUSY;
+}
