@@ -11,6 +11,7 @@
 #ifndef COMMON_LOG_H
 #define COMMON_LOG_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <syslog.h>
 

@@ -76,7 +76,8 @@ static uint64_t ed_now(void *ctx)
 
 static int ed_aborted(const struct env_disk *ed)
 {
-	return ed->abort_flag && *ed->abort_flag;
+	/* Written by another thread (rem_lockspace, shutdown): atomic load. */
+	return ed->abort_flag && __atomic_load_n(ed->abort_flag, __ATOMIC_ACQUIRE);
 }
 
 /* Sleep usec in slices of ENV_DISK_SLEEP_SLICE_USEC; 1 if aborted. */

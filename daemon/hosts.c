@@ -1,0 +1,211 @@
+/*
+ * hosts.c - host-status table of one lockspace (see hosts.h):
+ * algorithms.md §4.1 update, §4.2 states, §4.4 host_live, cli.md §3.2
+ * text.  Pure; the caller's lock (the lockspace's mutex) guards the table.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sanlock_admin.h"
+#include "daemon/hosts.h"
+
+/* a - b, or 0 when the clock would have gone backwards. */
+static uint64_t hosts_age(uint64_t now, uint64_t then)
+{
+	return now > then ? now - then : 0;
+}
+
+int hosts_table_init(struct hosts_table *t, const char *space_name,
+		     uint64_t our_host_id, const struct ondisk_sizes *sz)
+{
+	memset(t, 0, sizeof(*t));
+	if (!space_name || !sz || sz->max_hosts == 0 ||
+	    sz->max_hosts > HOSTS_MAX ||
+	    (sz->sector_size != 512 && sz->sector_size != 4096) ||
+	    our_host_id == 0 || our_host_id > sz->max_hosts)
+		return -EINVAL;
+	t->recs = calloc(sz->max_hosts, sizeof(*t->recs));
+	if (!t->recs)
+		return -ENOMEM;
+	snprintf(t->space_name, sizeof(t->space_name), "%.*s",
+		 ONDISK_NAME_LEN, space_name);
+	t->our_host_id = our_host_id;
+	t->sector_size = sz->sector_size;
+	t->max_hosts = sz->max_hosts;
+	return 0;
+}
+
+void hosts_table_free(struct hosts_table *t)
+{
+	if (!t)
+		return;
+	free(t->recs);
+	memset(t, 0, sizeof(*t));
+}
+
+const struct host_rec *hosts_get(const struct hosts_table *t, uint64_t host_id)
+{
+	if (!t->recs || host_id == 0 || host_id > t->max_hosts)
+		return NULL;
+	return &t->recs[host_id - 1];
+}
+
+/* One slot, §4.1 steps 1-5.  Returns 1 when a change was seen. */
+static int hosts_update_one(struct hosts_table *t, uint64_t host_id,
+			    const uint8_t *sector, uint64_t now,
+			    const struct hosts_update_cb *cb)
+{
+	struct host_rec *h = &t->recs[host_id - 1];
+	struct ondisk_leader lr;
+	char name[ONDISK_NAME_LEN + 1];
+	int bad;
+
+	/* 1 */
+	h->last_check = now;
+	if (h->first_check == 0)
+		h->first_check = now;
+
+	/* 2: magic and space name only; the checksum is not checked here
+	 * (ondisk.md §9.1). */
+	ondisk_leader_decode(sector, &lr);
+	bad = lr.magic != DELTA_DISK_MAGIC ||
+	      strncmp(lr.space_name, t->space_name, ONDISK_NAME_LEN) != 0;
+	if (bad) {
+		if (h->lease_bad == 0 && cb && cb->bad_slot)
+			cb->bad_slot(cb->arg, host_id, lr.magic, t->space_name);
+		if (h->lease_bad < UINT32_MAX)
+			h->lease_bad++;
+	} else {
+		h->lease_bad = 0;
+	}
+	ondisk_name_str(name, lr.resource_name);
+
+	/* 3: a new incarnation keeps its name even without a change below */
+	if (!bad && (strncmp(name, h->owner_name, ONDISK_NAME_LEN) != 0 ||
+		     lr.owner_generation != h->owner_generation)) {
+		memcpy(h->owner_name, name, sizeof(h->owner_name));
+		if (cb && cb->new_owner && lr.timestamp != LEASE_FREE) {
+			struct host_rec seen = *h;
+
+			seen.owner_id = lr.owner_id;
+			seen.owner_generation = lr.owner_generation;
+			seen.timestamp = lr.timestamp;
+			seen.io_timeout = lr.io_timeout;
+			cb->new_owner(cb->arg, host_id, &seen);
+		}
+	}
+
+	/* 4 */
+	if (lr.owner_id == h->owner_id &&
+	    lr.owner_generation == h->owner_generation &&
+	    lr.timestamp == h->timestamp)
+		return 0;
+
+	/* 5 */
+	if (!bad) {
+		h->owner_id = lr.owner_id;
+		h->owner_generation = lr.owner_generation;
+		memcpy(h->owner_name, name, sizeof(h->owner_name));
+		h->io_timeout = lr.io_timeout;
+	}
+	h->timestamp = lr.timestamp;
+	h->last_live = now;
+	return 1;
+}
+
+int hosts_update(struct hosts_table *t, const uint8_t *area, size_t len,
+		 uint64_t now, const struct hosts_update_cb *cb)
+{
+	uint64_t id;
+	int changes = 0;
+
+	assert(t->recs);
+	assert(t->max_hosts >= 1 && t->max_hosts <= HOSTS_MAX);
+	assert(area);
+	assert(now != 0);
+	if ((uint64_t)t->max_hosts * t->sector_size > len)
+		return -EINVAL;
+
+	for (id = 1; id <= t->max_hosts; id++)
+		changes += hosts_update_one(t, id,
+					    area + (id - 1) * t->sector_size,
+					    now, cb);
+	t->examinations++;
+	assert(t->recs[t->our_host_id - 1].last_check == now);
+	return changes;
+}
+
+uint32_t hosts_state(const struct host_rec *h, uint64_t our_host_id,
+		     uint64_t now, uint32_t fire_timeout)
+{
+	uint64_t fail = 8ull * h->io_timeout;
+	uint64_t dead = fail + fire_timeout;
+	uint64_t last = h->last_live ? h->last_live : h->first_check;
+	uint64_t age = hosts_age(now, last);
+
+	if (h->timestamp == LEASE_FREE)                       /* 1 */
+		return SANLK_HOST_FREE;
+	if (h->owner_id == our_host_id)                       /* 2 */
+		return SANLK_HOST_LIVE;
+	if (age <= fail && h->first_check == h->last_live)    /* 3 */
+		return SANLK_HOST_UNKNOWN;
+	if (age <= fail)                                      /* 4 */
+		return SANLK_HOST_LIVE;
+	if (age > dead)                                       /* 5 */
+		return SANLK_HOST_DEAD;
+	return SANLK_HOST_FAIL;                               /* 6: age > fail */
+}
+
+const char *hosts_state_name(uint32_t state)
+{
+	switch (state & SANLK_HOST_MASK) {
+	case SANLK_HOST_UNKNOWN: return "UNKNOWN";
+	case SANLK_HOST_FREE:    return "FREE";
+	case SANLK_HOST_LIVE:    return "LIVE";
+	case SANLK_HOST_FAIL:    return "FAIL";
+	case SANLK_HOST_DEAD:    return "DEAD";
+	default:                 return "ERROR";
+	}
+}
+
+int hosts_live(const struct host_rec *h, uint64_t gen, uint32_t our_io,
+	       uint32_t fire_timeout, uint64_t now)
+{
+	uint32_t io = h->io_timeout ? h->io_timeout : our_io;
+	uint64_t dead = 8ull * io + fire_timeout;
+
+	if (h->last_check == 0)                               /* 2 */
+		return 1;
+	if (h->timestamp == LEASE_FREE)                       /* 3 */
+		return 0;
+	if (h->owner_generation > gen)                        /* 4 */
+		return 0;
+	if (h->last_live == 0 &&
+	    hosts_age(now, h->first_check) > dead)            /* 5 */
+		return 0;
+	if (h->last_live != 0 &&
+	    hosts_age(now, h->last_live) > dead)              /* 6 */
+		return 0;
+	return 1;                                             /* 7 */
+}
+
+int hosts_reportable(const struct host_rec *h)
+{
+	return h->last_live != 0 || h->owner_id != 0;
+}
+
+int hosts_status_text(const struct host_rec *h, char *buf, size_t size)
+{
+	return snprintf(buf, size,
+			"last_check=%" PRIu64 " last_live=%" PRIu64
+			" last_req=%" PRIu64 " owner_id=%" PRIu64
+			" owner_generation=%" PRIu64 " timestamp=%" PRIu64
+			" io_timeout=%u owner_name=%s",
+			h->last_check, h->last_live, h->last_req, h->owner_id,
+			h->owner_generation, h->timestamp, h->io_timeout,
+			h->owner_name);
+}
