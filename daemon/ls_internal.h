@@ -192,6 +192,11 @@ int  ls_wd_update(struct lspace *ls, uint64_t timestamp);
 void ls_wd_disarm(struct lspace *ls);
 /* The renewal thread ended: close the connection. */
 void ls_wd_close(struct lspace *ls);
+/* WD_RESET (messages.md §5): make this host's watchdog fire as soon as
+ * possible through a dedicated wdmd connection (cli.md §4.10), never the
+ * lockspace's own.  Any thread; returns 0 or -errno (-ENOTSUP without a
+ * watchdog, e.g. -w 0). */
+int  ls_wd_fire_now(struct lspace *ls, const char *reason);
 
 /* ---- ls_msg.c: the hook the host-message issue replaces ---- */
 /* Our fresh message record for generation gen (messages.md §2). */

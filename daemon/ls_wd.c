@@ -14,6 +14,7 @@
  * with ls_mod.mutex held; after ls_wd_disarm, ls_wd_update must not arm
  * the connection again (a disarmed flag under this file's own lock).
  */
+#include <errno.h>
 #include <stddef.h>
 
 #include "common/log.h"
@@ -60,4 +61,11 @@ void ls_wd_disarm(struct lspace *ls)
 void ls_wd_close(struct lspace *ls)
 {
 	(void)ls;
+}
+
+int ls_wd_fire_now(struct lspace *ls, const char *reason)
+{
+	log_error("s%u watchdog reset requested (%s) but this daemon has no "
+		  "watchdog support yet", ls->space_id, reason ? reason : "");
+	return -ENOTSUP;
 }
