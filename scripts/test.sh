@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# test.sh - build everything and run every test; the CI entry point
+# (.ci/run runs exactly this).  Works from any directory.
+#
+#   1. scripts/deps.sh                 install missing Debian packages
+#   2. make -j2                        build/      (programs, libraries, unit tests)
+#   3. make SAN=1 -j2                  build-san/  (the same with ASan+UBSan)
+#   4. scripts/run_unit.sh build       C unit tests (cmocka)
+#      scripts/run_unit.sh build-san   the same under the sanitizers
+#   5. pytest tests/integration        everything, against build/
+#      pytest -m san tests/integration the tests marked `san`, against
+#                                      build-san/ (cheap ones that drive our
+#                                      parsers/encoders hardest; ~1 min)
+#   6. one totals line, last:  total: N passed, N failed, N skipped
+#
+# A build that fails counts as one failure (a build that works counts as
+# nothing) and the remaining steps still run (make -k), so one broken module
+# does not hide every other result.
+# Exit status: 0 only if nothing failed and at least one test ran.
+#
+# Environment: JOBS (default 2), PYTEST_ARGS (extra pytest arguments, e.g.
+# "-k init"), SKIP_SAN=1 (skip the sanitizer build and its tests; for quick
+# local runs only - CI runs everything).
+set -uo pipefail
+
+cd "$(dirname "$0")/.." || exit 1
+ROOT=$(pwd)
+JOBS=${JOBS:-2}
+PY=/usr/bin/python3          # Debian's python: it has python3-pytest and python3-sanlock
+LOGDIR=$ROOT/build/test-logs
+T0=$(date +%s)
+
+P=0 F=0 S=0
+declare -a SUMMARY=()
+
+section() { printf '\n==================== %s ====================\n' "$*"; }
+account() {            # account NAME PASSED FAILED SKIPPED
+	P=$((P + $2)); F=$((F + $3)); S=$((S + $4))
+	SUMMARY+=("$(printf '%-28s %4d passed, %4d failed, %4d skipped' "$1:" "$2" "$3" "$4")")
+}
+
+section "dependencies"
+if ! ./scripts/deps.sh; then
+	echo "!!! dependency installation failed"
+	account deps 0 1 0
+fi
+
+mkdir -p "$LOGDIR"
+
+build() {              # build NAME make-args...
+	local name=$1; shift
+	section "build: make $* -j$JOBS"
+	if make -k -j"$JOBS" "$@"; then
+		account "$name" 0 0 0
+	else
+		echo "!!! build failed: make $*"
+		account "$name" 0 1 0
+	fi
+}
+
+build "build"
+if [ "${SKIP_SAN:-0}" != 1 ]; then
+	build "build-san" SAN=1
+fi
+
+unit() {               # unit BUILD_DIR
+	section "unit tests: $1"
+	local log=$LOGDIR/unit-$1.log
+	./scripts/run_unit.sh "$1" 2>&1 | tee "$log"
+	local line
+	line=$(grep -E "^unit\($1\): " "$log" | tail -1)
+	if [[ $line =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped ]]; then
+		account "unit($1)" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}"
+	else
+		echo "!!! run_unit.sh $1 printed no summary"
+		account "unit($1)" 0 1 0
+	fi
+}
+
+unit build
+[ "${SKIP_SAN:-0}" != 1 ] && unit build-san
+
+pytest_run() {         # pytest_run NAME BUILD_DIR pytest-args...
+	local name=$1 bdir=$2; shift 2
+	section "integration: $name (SANLOCK_BUILD=$bdir)"
+	local xml=$LOGDIR/$name.xml
+	rm -f "$xml"
+	# shellcheck disable=SC2086
+	SANLOCK_BUILD=$bdir "$PY" -m pytest -p no:cacheprovider -q -rfEs \
+		--junitxml="$xml" "$@" ${PYTEST_ARGS:-} tests/integration
+	local rc=$?
+	if [ "$rc" -eq 5 ]; then
+		echo "!!! $name: pytest collected no tests"
+		account "$name" 0 1 0
+		return
+	fi
+	if [ ! -s "$xml" ]; then
+		echo "!!! $name: pytest exited $rc without a report"
+		account "$name" 0 1 0
+		return
+	fi
+	local counts
+	counts=$("$PY" - "$xml" <<-'EOF'
+	import sys, xml.etree.ElementTree as ET
+	root = ET.parse(sys.argv[1]).getroot()
+	suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+	t = f = e = s = 0
+	for x in suites:
+	    t += int(x.get("tests", 0)); f += int(x.get("failures", 0))
+	    e += int(x.get("errors", 0)); s += int(x.get("skipped", 0))
+	print(t - f - e - s, f + e, s)
+	EOF
+	)
+	# shellcheck disable=SC2086
+	set -- $counts
+	local p=${1:-0} f=${2:-0} s=${3:-0}
+	# pytest failing for a reason the report does not show (internal error,
+	# usage error) must not pass silently
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "!!! $name: pytest exit status $rc"
+		f=1
+	fi
+	account "$name" "$p" "$f" "$s"
+}
+
+pytest_run integration build
+if [ "${SKIP_SAN:-0}" != 1 ]; then
+	pytest_run integration-san build-san -m san
+fi
+
+section "summary ($(( $(date +%s) - T0 ))s)"
+for l in "${SUMMARY[@]}"; do echo "  $l"; done
+if [ $((P + F)) -eq 0 ]; then
+	echo "!!! no tests ran at all"
+	F=$((F + 1))
+fi
+echo "total: $P passed, $F failed, $S skipped"
+[ "$F" -eq 0 ]
