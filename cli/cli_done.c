@@ -19,6 +19,8 @@ const char *cli_rv_text(int rv)
 
 	if (rv <= -200 && strcmp(s, "Unknown error") != 0)
 		return s;
+	if (rv == -1)
+		return "failed";	/* sanlock's generic -1, not EPERM */
 	if (rv < 0 && rv > -200)
 		return strerror(-rv);
 	return "error";

@@ -137,10 +137,14 @@ def assert_ours_stderr(r, failing_needs_line=False):
     lines (spec/cli.md §1.6), and scripts parse stdout, so our stdout is
     always compared byte for byte with 3.8.5's.  This project adds ONE line
     on stderr naming the problem when a command fails (project decision for
-    clearer errors; listed in README's compatibility table).  So: success ->
+    clearer errors; listed in README's compatibility table).  A command
+    fails when it exits non-zero or prints a negative "done" result (e.g.
+    `client command`'s "register done -2", which exits 0 as in 3.8.5).
+    So: success ->
     stderr empty; failure -> at most one newline-terminated line (exactly
     one if failing_needs_line)."""
-    if r.rc == 0:
+    failed = r.rc != 0 or re.search(r" done -\d+", r.out)
+    if not failed:
         assert r.err == "", f"stderr must be empty on success:\n{r}"
         return
     lines = r.err.splitlines()
