@@ -18,6 +18,7 @@ PKGS=(
 	libcmocka-dev        # tests/unit
 	python3
 	python3-pytest       # tests/integration (run with /usr/bin/python3)
+	python3-pytest-xdist # run integration test files in parallel (mostly waits)
 	sanlock              # Debian's sanlock 3.8.5: the reference peer
 	libsanlock-dev       # its headers: ABI tests compile against them
 	python3-sanlock      # its python binding: ABI tests load our .so under it

@@ -85,9 +85,16 @@ pytest_run() {         # pytest_run NAME BUILD_DIR pytest-args...
 	section "integration: $name (SANLOCK_BUILD=$bdir)"
 	local xml=$LOGDIR/$name.xml
 	rm -f "$xml"
+	# Integration tests spend most of their time waiting on protocol
+	# timeouts, so files run in parallel (one file per worker: tests in a
+	# file may share fixtures); PYTEST_WORKERS=0 runs them serially.
+	local par=()
+	if [ "${PYTEST_WORKERS:-4}" != 0 ] && "$PY" -c 'import xdist' 2>/dev/null; then
+		par=(-n "${PYTEST_WORKERS:-4}" --dist loadfile)
+	fi
 	# shellcheck disable=SC2086
 	SANLOCK_BUILD=$bdir "$PY" -m pytest -p no:cacheprovider -q -rfEs \
-		--junitxml="$xml" "$@" ${PYTEST_ARGS:-} tests/integration
+		"${par[@]}" --junitxml="$xml" "$@" ${PYTEST_ARGS:-} tests/integration
 	local rc=$?
 	if [ "$rc" -eq 5 ]; then
 		echo "!!! $name: pytest collected no tests"
