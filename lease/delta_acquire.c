@@ -56,6 +56,9 @@ static int delta_held_wait(const struct lease_env *env,
 	int rv;
 
 	t = delta_timeouts(delta_slot_io(dl, r), dl->fire_timeout);
+#ifdef SIM_MUTANT_DELTA_SHORT_HELD_WAIT
+	t.held_wait = t.renewal_fail;   /* planted bug for the simulator: no W */
+#endif
 	*waited = t.held_wait;
 	rv = delta_wait_sec(env, t.held_wait);
 	if (rv < 0)
@@ -101,6 +104,9 @@ int delta_lease_acquire(const struct lease_env *env, struct delta_lease *dl,
 	info->prev = r;
 	oio = delta_slot_io(dl, &r);
 
+#ifdef SIM_MUTANT_DELTA_NO_HELD_WAIT
+	r.timestamp = LEASE_FREE;   /* planted bug for the simulator */
+#endif
 	/* 3-4: free, or our own name (strncmp 48 semantics, §3.1) */
 	if (r.timestamp == LEASE_FREE ||
 	    strncmp(r.resource_name, dl->host_name, ONDISK_NAME_LEN) == 0) {

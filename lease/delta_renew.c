@@ -115,6 +115,9 @@ int delta_lease_renew(const struct lease_env *env, struct delta_lease *dl,
 	dl->last = lr;
 	memcpy(dl->last_rec, raw, sizeof(raw));
 	dl->last_success = lr.timestamp;
+#ifdef SIM_MUTANT_DELTA_LATE_TIMESTAMP
+	dl->last_success = delta_now(env);   /* planted bug for the simulator */
+#endif
 	dl->prev_ok = 1;
 	res->timestamp = lr.timestamp;
 	return 0;

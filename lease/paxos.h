@@ -25,6 +25,9 @@
  *                          times, or PAXOS_BALLOT_RETRIES_MAX ballots were
  *                          aborted, during one acquire (-EAGAIN)
  *   -ETIMEDOUT             the env clock did not advance during a wait
+ *   -EOVERFLOW             acquire/convert: the leader's lver or a dblock's
+ *                          mbal on disk is too close to 2^64 to take the
+ *                          next ballot number / version (bad data)
  *   -EINVAL                bad parameters (found before any write)
  */
 #ifndef LEASE_PAXOS_H

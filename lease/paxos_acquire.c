@@ -39,14 +39,22 @@
 #include "lease/paxos_internal.h"
 
 /* §5.5: first ballot number above everything seen, congruent to our
- * host_id modulo max_hosts. */
+ * host_id modulo max_hosts; 0 when there is none below 2^64 (a dblock on
+ * disk carries an mbal that close to the limit: bad data, never wrap). */
 static uint64_t paxos_first_mbal(uint64_t max_mbal, uint64_t max_hosts,
 				 uint64_t host_id)
 {
+	uint64_t base;
+
 	assert(max_hosts != 0);
 	if (max_mbal == 0)
 		return host_id;
-	return max_mbal - max_mbal % max_hosts + max_hosts + host_id;
+	base = max_mbal - max_mbal % max_hosts;
+	/* max_hosts is the leader's, from disk: any non-zero value */
+	if (max_hosts > UINT64_MAX - host_id ||
+	    base > UINT64_MAX - max_hosts - host_id)
+		return 0;
+	return base + max_hosts + host_id;
 }
 
 /* §5.8: build and write the new leader. */
@@ -131,6 +139,11 @@ static int paxos_ballot_loop(const struct lease_env *env, struct paxos_lease *pl
 	uint64_t mbal = paxos_first_mbal(max_mbal, cur->max_hosts, pl->host_id);
 	uint32_t attempt;
 
+	/* lver or mbal from disk that cannot grow: bad data (as delta's
+	 * owner_generation, -EOVERFLOW rather than a wrap to 0) */
+	if (mbal == 0 || next_lver == 0)
+		return -EOVERFLOW;
+
 	for (attempt = 0; attempt < PAXOS_BALLOT_RETRIES_MAX; attempt++) {
 		struct paxos_ballot b;
 		struct ondisk_leader tmp;
@@ -177,6 +190,8 @@ static int paxos_ballot_loop(const struct lease_env *env, struct paxos_lease *pl
 		if (rv == SANLK_DBLOCK_LVER || rv == SANLK_DBLOCK_MBAL) {  /* 6 */
 			if (paxos_random_delay(env))
 				return PAXOS_ABORTED;
+			if (mbal > UINT64_MAX - cur->max_hosts)
+				return -EOVERFLOW;
 			mbal += cur->max_hosts;
 			continue;
 		}

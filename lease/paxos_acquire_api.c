@@ -76,6 +76,9 @@ static int paxos_acquire_ex(const struct lease_env *env,
 		return rv;
 	}
 	paxos_take(pl, ac);
+#ifdef SIM_MUTANT_PAXOS_IGNORE_SHARED
+	return 0;   /* planted bug for the simulator: EX beside SH holders */
+#endif
 	if (!paxos_others_shared(pl, &ac->holders))              /* §6.3 1 */
 		return 0;
 	rv = paxos_shared_check(env, ops, pl, &ac->holders, ac->num_hosts);

@@ -64,8 +64,10 @@ static int paxos_ballot_scan(const struct paxos_lease *pl,
 			continue;                       /* 3c */
 		if (bk.lver > b->lver)
 			return SANLK_DBLOCK_LVER;       /* 3d */
+#ifndef SIM_MUTANT_PAXOS_NO_MBAL_ABORT   /* planted bug for the simulator */
 		if (bk.mbal > b->mbal)
 			return SANLK_DBLOCK_MBAL;       /* 3e */
+#endif
 		if (!phase1)
 			continue;
 		if (bk.inp == 0 || bk.bal == 0)
@@ -152,6 +154,9 @@ int paxos_ballot_run(const struct lease_env *env, const struct paxos_lease *pl,
 		return rv;
 
 	/* Choose the value (step 5). */
+#ifdef SIM_MUTANT_PAXOS_NO_ADOPT
+	have_max = 0;   /* planted bug for the simulator: ignore accepted values */
+#endif
 	if (have_max) {
 		assert(bk_max.bal != 0 && bk_max.inp != 0);
 		b->dblock.inp = bk_max.inp;
@@ -169,9 +174,11 @@ int paxos_ballot_run(const struct lease_env *env, const struct paxos_lease *pl,
 	rv = paxos_ballot_write(env, pl, b);
 	if (rv < 0)
 		return rv;
+#ifndef SIM_MUTANT_PAXOS_NO_PHASE2_READ   /* planted bug for the simulator */
 	rv = paxos_ballot_read(env, pl, b, timed_out, 0, NULL, NULL);
 	if (rv < 0)
 		return rv;
+#endif
 	assert(b->dblock.bal == b->mbal && b->dblock.inp != 0);
 	return 0;
 }

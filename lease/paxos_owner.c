@@ -80,6 +80,9 @@ int paxos_owner_wait(const struct lease_env *env, const struct paxos_host_ops *o
 	int rv;
 
 	paxos_lease_check(pl);
+#ifdef SIM_MUTANT_PAXOS_NO_OWNER_WAIT
+	return PAXOS_GO_BALLOT;   /* planted bug for the simulator */
+#endif
 	assert(cur->timestamp != 0);
 	/* A held leader always names a host_id (3.8.5 writes no other). */
 	if (owner < 1 || owner > PAXOS_MAX_HOST_ID)
