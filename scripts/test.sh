@@ -80,6 +80,17 @@ unit() {               # unit BUILD_DIR
 unit build
 [ "${SKIP_SAN:-0}" != 1 ] && unit build-san
 
+# Deterministic simulation of lease/ (sim/): SIM_SEEDS seeds of many hosts
+# with storage faults, crashes, pauses and watchdogs; any violation fails.
+section "simulation: make sim SEEDS=${SIM_SEEDS:-2000}"
+if make -s sim SEEDS="${SIM_SEEDS:-2000}" 2>&1 | tee "$LOGDIR/sim.log" | tail -3 &&
+   grep -q '^sim: .* violations=0$' "$LOGDIR/sim.log"; then
+	account sim 1 0 0
+else
+	echo "!!! sim: violations or failure (see $LOGDIR/sim.log)"
+	account sim 0 1 0
+fi
+
 pytest_run() {         # pytest_run NAME BUILD_DIR pytest-args...
 	local name=$1 bdir=$2; shift 2
 	section "integration: $name (SANLOCK_BUILD=$bdir)"
