@@ -60,6 +60,8 @@ struct cli_args {
 	int pid;                     /* -p, default -1 */
 	int num_hosts;               /* -n */
 	int max_hosts;               /* -m */
+	const char *n_arg;           /* -n / -m as given (host_message parses */
+	const char *m_arg;           /*  them as C-integers, messages.md §9) */
 	int persistent;              /* -P */
 	int orphan;                  /* -O value; orphan_set records presence */
 	int orphan_set;

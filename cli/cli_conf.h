@@ -78,6 +78,9 @@ struct cli_conf {
 	int  watchdog_fire_timeout;    /* 60 */
 	int  kill_grace_seconds_set;
 	int  kill_grace_seconds;
+	/* Host messages (spec/messages.md §4-§5; extension, not in 3.8.5). */
+	int  accept_wd_reset;          /* 1 */
+	int  message_timeout;          /* 0 = the destination's host_dead_seconds */
 };
 
 /* The configuration read by the last cli_parse_options() (defaults if it

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/client_actions.h"
+#include "cli/client_msg.h"
 
 struct cli_client_entry {
 	const char *name;
@@ -44,6 +45,8 @@ static const struct cli_client_entry cli_client_table[] = {
 	{ "delete",        cli_client_delete },
 	{ "lookup",        cli_client_lookup },
 	{ "update",        cli_client_update },
+	{ "host_message",  cli_client_host_message },   /* client_msg.c */
+	{ "callbacks",     cli_client_callbacks },
 };
 
 #define CLI_CLIENT_ACTIONS \

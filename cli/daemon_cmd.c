@@ -79,6 +79,8 @@ static void daemon_cmd_apply(struct daemon_cfg *cfg, const struct cli_args *a,
 		cfg->io_timeout = c->io_timeout;
 	if (c->watchdog_fire_timeout_set && c->watchdog_fire_timeout > 0)
 		cfg->watchdog_fire_timeout = c->watchdog_fire_timeout;
+	cfg->accept_wd_reset = c->accept_wd_reset;
+	cfg->message_timeout = c->message_timeout;
 	if (c->kill_grace_seconds_set && c->kill_grace_seconds >= 0 &&
 	    c->kill_grace_seconds <= MAX_KILL_GRACE_SECONDS) {
 		cfg->kill_grace_seconds = c->kill_grace_seconds;

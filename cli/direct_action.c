@@ -9,6 +9,8 @@
 
 #include "cli/cli.h"
 #include "cli/direct_action.h"
+#include "cli/direct_rindex.h"   /* lookup, update, rebuild */
+#include "cli/direct_msg.h"      /* read_message */
 
 struct direct_entry {
 	const char *name;
@@ -25,6 +27,10 @@ static const struct direct_entry direct_table[] = {
 	{ "acquire_id",   direct_action_acquire_id },
 	{ "renew_id",     direct_action_renew_id },
 	{ "release_id",   direct_action_release_id },
+	{ "lookup",       direct_action_lookup },     /* direct_rindex.c */
+	{ "update",       direct_action_update },
+	{ "rebuild",      direct_action_rebuild },
+	{ "read_message", direct_action_read_message }, /* direct_msg.c */
 };
 
 int cli_direct_action(struct cli_args *a)

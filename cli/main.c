@@ -21,12 +21,14 @@ static const char *const cli_client_actions[] = {
 	"align", "init", "write", "read", "version", "set_event",
 	"set_config", "format", "rebuild", "create", "delete", "lookup",
 	"update",
+	"host_message", "callbacks",    /* messages.md §9 (extension) */
 };
 
 static const char *const cli_direct_actions[] = {
 	"init", "dump", "next_free", "read_leader", "write_leader", "acquire",
 	"release", "acquire_id", "release_id", "renew_id", "format",
 	"rebuild", "lookup", "update",
+	"read_message",                 /* messages.md §9 (extension) */
 };
 
 #define CLI_NELEM(x) (sizeof(x) / sizeof((x)[0]))

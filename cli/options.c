@@ -264,6 +264,7 @@ void cli_conf_defaults(struct cli_conf *c)
 	c->max_sectors_kb_num = CLI_CONF_DEF_MAX_SECTORS_KB;
 	c->max_worker_threads = CLI_CONF_DEF_MAX_WORKER_THREADS;
 	c->watchdog_fire_timeout = CLI_CONF_DEF_WATCHDOG_FIRE_TIMEOUT;
+	c->accept_wd_reset = 1;
 }
 
 /* Copy a value, cut to the field (e.g. our_host_name keeps 48 bytes). */
@@ -395,7 +396,10 @@ static void cli_conf_set(struct cli_conf *c, const char *key, const char *val)
 	} else if (!strcmp(key, "kill_grace_seconds")) {
 		c->kill_grace_seconds = v;
 		c->kill_grace_seconds_set = 1;
-	}
+	} else if (!strcmp(key, "accept_wd_reset"))
+		c->accept_wd_reset = v ? 1 : 0;
+	else if (!strcmp(key, "message_timeout"))
+		c->message_timeout = v > 0 ? v : 0;
 }
 
 /*
@@ -604,8 +608,8 @@ static int cli_option(struct cli_args *a, char c, const char *v)
 	case 'r': cli_add_resource(a, v); break;
 	case 'x': cli_parse_rindex(a, v); break;
 	case 'p': a->pid = cli_dec(v); break;
-	case 'n': a->num_hosts = cli_dec(v); break;
-	case 'm': a->max_hosts = cli_dec(v); break;
+	case 'n': a->num_hosts = cli_dec(v); a->n_arg = v; break;
+	case 'm': a->max_hosts = cli_dec(v); a->m_arg = v; break;
 	case 'P': a->persistent = cli_dec(v); break;
 	case 'O': a->orphan = cli_dec(v); a->orphan_set = 1; break;
 	case 'u': a->used = cli_dec(v); a->used_set = 1; break;

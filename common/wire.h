@@ -67,7 +67,11 @@ enum sm_cmd {
 	SM_CMD_DELETE_RESOURCE      = 39,
 	SM_CMD_REBUILD_RINDEX       = 40,
 	SM_CMD_LAST_385             = 40,  /* 1..40: 3.8.5's numbers, never changed */
-	/* 41 and up: this project (spec/messages.md, api.md §8.8) */
+	/* 41 and up: this project (spec/messages.md, api.md §8.8); sent only
+	 * to a daemon whose VERSION reply advertises SM_EXT_MESSAGES. */
+	SM_CMD_HOST_MESSAGE         = 41,
+	SM_CMD_REG_LOCKSPACE        = 42,
+	SM_CMD_LAST_EXT             = 42,
 };
 
 /* 32-byte header of every request and reply. */
@@ -88,6 +92,55 @@ struct event_cb {
 	struct sanlk_host_event he;
 	uint64_t from_host_id;
 	uint64_t from_generation;
+};
+
+/*
+ * ---- this project's commands (messages.md §4, §6); extension, not in
+ * sanlock 3.8.5 ----
+ *
+ * HOST_MESSAGE (41): cmd_flags = SANLK_HM_* flags, payload = struct
+ * sm_host_message (80 bytes).  Reply: a plain header, data = result,
+ * data2 = the seq used (assigned when the request's seq was 0).  With
+ * SANLK_HM_WAIT and result 0 a SECOND header follows on the same
+ * connection once the message has left our record: data = 0 (acked),
+ * -ETIMEDOUT, -EHOSTDOWN or -ECANCELED, data2 = seq.  The daemon then
+ * closes the connection (the first reply of a WAIT request is sent on a
+ * descriptor the daemon keeps for the second one, so nothing else can be
+ * asked on that connection).  Without WAIT, or on an error, the
+ * connection stays open like any worker command's.
+ *
+ * REG_LOCKSPACE (42): cmd_flags = flags (must be 0), payload = struct
+ * sanlk_lockspace (1104 bytes; only name is used).  Reply: a plain
+ * header, data = 0 or -EINVAL / -ENOENT / -ENOSPC.  On 0 the connection
+ * becomes the lockspace's callback fd (like REG_EVENT's event fd): the
+ * daemon never reads commands from it again.
+ *
+ * Callback fd framing.  Daemon -> client: records of SM_CB_RECORD_SIZE
+ * bytes, each a struct sm_header (magic SM_MAGIC, version SM_CB_PROTO,
+ * cmd SM_CB_CALLBACK, length SM_CB_RECORD_SIZE, other fields 0) followed
+ * by one struct sanlk_callback (104 bytes).  Each record is written with
+ * one send, so a recv of SM_CB_RECORD_SIZE bytes returns exactly one
+ * record.  Client -> daemon: 4-byte tokens, SM_CB_TOKEN_READ after each
+ * record consumed (flow control: the daemon keeps at most
+ * SM_CB_INFLIGHT_MAX unread records in the socket and holds the rest of
+ * the fd's queue, up to 64, itself) and SM_CB_TOKEN_END before the client
+ * closes (the daemon then forgets the fd; EOF does the same).  When the
+ * lockspace is gone the daemon writes whatever is still queued and closes
+ * its end: the client reads the rest, then end-of-file (POLLHUP).
+ */
+#define SM_CB_CALLBACK      2u
+#define SM_CB_RECORD_SIZE   (32u + 104u)
+#define SM_CB_TOKEN_END     1u
+#define SM_CB_TOKEN_READ    2u
+#define SM_CB_INFLIGHT_MAX  8u
+
+struct sm_host_message {
+	char     ls_name[SANLK_NAME_LEN];  /* 0: lockspace name */
+	uint64_t host_id;                  /* 48: destination */
+	uint64_t generation;               /* 56: destination generation, 0 = any */
+	uint32_t msg;                      /* 64: SANLK_HM_* code bits */
+	uint32_t seq;                      /* 68: 0 = assign */
+	uint64_t reserved;                 /* 72: 0 */
 };
 
 /* Status record types (§2.5). */
@@ -122,5 +175,6 @@ struct sanlk_state {
 _Static_assert(sizeof(struct sm_header) == 32, "sm_header is 32 bytes");
 _Static_assert(sizeof(struct event_cb) == 80, "event_cb is 80 bytes");
 _Static_assert(sizeof(struct sanlk_state) == 80, "sanlk_state is 80 bytes");
+_Static_assert(sizeof(struct sm_host_message) == 80, "sm_host_message is 80 bytes");
 
 #endif /* COMMON_WIRE_H */

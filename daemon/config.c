@@ -35,6 +35,7 @@ static const char *const conf_cmd_names[CONF_CMD_MAX + 1] = {
 	[37] = "lookup_rindex",    [38] = "create_resource",
 	[39] = "delete_resource",  [40] = "rebuild_rindex",
 	/* 41 and up: this project's requests get their names here. */
+	[41] = "host_message",     [42] = "reg_lockspace",
 };
 
 const char *conf_cmd_name(uint32_t cmd)
@@ -74,6 +75,7 @@ void daemon_cfg_defaults(struct daemon_cfg *cfg)
 	cfg->kill_grace_seconds = DEF_KILL_GRACE_SECONDS;
 	cfg->io_timeout = DEF_IO_TIMEOUT;
 	cfg->watchdog_fire_timeout = DEF_WATCHDOG_FIRE_TIMEOUT;
+	cfg->accept_wd_reset = 1;
 	cfg->privileged = 1;
 	cfg->uid = 0;
 	cfg->gid = 0;

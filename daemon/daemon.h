@@ -78,6 +78,8 @@ struct daemon_cfg {
 	/* ---- extensions, not in 3.8.5 (cli.md Appendix C) ---- */
 	int      io_timeout;              /* conf io_timeout, default 10 */
 	int      watchdog_fire_timeout;   /* conf watchdog_fire_timeout, 60 */
+	int      accept_wd_reset;         /* conf accept_wd_reset, 1 (messages.md §5) */
+	int      message_timeout;         /* conf message_timeout, 0 = default (§4) */
 
 	/* ---- environment (cli.md §2.1) ---- */
 	char     run_dir[DAEMON_RUN_DIR_MAX];

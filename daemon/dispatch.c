@@ -13,10 +13,13 @@
 
 #include "common/log.h"
 #include "daemon/cmd.h"
+#include "daemon/cmd_rindex.h"     /* 35..40: resource index */
 #include "daemon/config.h"
 #include "daemon/conn.h"
 #include "daemon/daemon.h"
 #include "daemon/dispatch.h"
+#include "daemon/msg_cmd.h"       /* 30..32, 41..42: events, messages */
+#include "daemon/res.h"
 
 enum cmd_mode {
 	M_UNKNOWN = 0,      /* not a request number we know: -EOPNOTSUPP */
@@ -27,6 +30,9 @@ enum cmd_mode {
 	M_NOSYS_CLOSE,      /* 3.8.5 inline command not built yet */
 	M_TARGET_NOSYS,     /* client-targeted, not built yet: the target
 	                       checks of api.md §8.3, then -ENOSYS */
+	M_TARGET_WORKER,    /* client-targeted (resource manager, res.h):
+	                       the target checks of api.md §8.3, then a
+	                       worker, connection kept */
 };
 
 struct cmd_def {
@@ -47,40 +53,44 @@ static const struct cmd_def cmd_defs[CONF_CMD_MAX + 1] = {
 	[SM_CMD_SHUTDOWN]        = { M_INLINE_CLOSE, "shutdown", cmd_shutdown, NULL },
 	[SM_CMD_STATUS]          = { M_INLINE_CLOSE, "status", cmd_status, NULL },
 	[SM_CMD_LOG_DUMP]        = { M_INLINE_CLOSE, "log_dump", cmd_log_dump, NULL },
-	[SM_CMD_ACQUIRE]         = { M_TARGET_NOSYS, NULL, NULL, NULL },
-	[SM_CMD_RELEASE]         = { M_TARGET_NOSYS, NULL, NULL, NULL },
-	[SM_CMD_INQUIRE]         = { M_TARGET_NOSYS, NULL, NULL, NULL },
+	[SM_CMD_ACQUIRE]         = { M_TARGET_WORKER, NULL, NULL, cmd_res_acquire },
+	[SM_CMD_RELEASE]         = { M_TARGET_WORKER, NULL, NULL, cmd_res_release },
+	[SM_CMD_INQUIRE]         = { M_TARGET_WORKER, NULL, NULL, cmd_res_inquire },
 	[SM_CMD_RESTRICT]        = { M_INLINE_KEEP, NULL, cmd_restrict, NULL },
-	[SM_CMD_REQUEST]         = { M_NOSYS_KEEP, "", NULL, NULL },
+	[SM_CMD_REQUEST]         = { M_WORKER, "", NULL, cmd_res_request },
 	[SM_CMD_ALIGN]           = { M_WORKER, "", NULL, cmd_align },
-	[SM_CMD_EXAMINE_LOCKSPACE] = { M_NOSYS_KEEP, "", NULL, NULL },
-	[SM_CMD_EXAMINE_RESOURCE] = { M_NOSYS_KEEP, "", NULL, NULL },
+	[SM_CMD_EXAMINE_LOCKSPACE] = { M_WORKER, "", NULL, cmd_res_examine },
+	[SM_CMD_EXAMINE_RESOURCE] = { M_WORKER, "", NULL, cmd_res_examine },
 	[SM_CMD_HOST_STATUS]     = { M_INLINE_CLOSE, "host_status", cmd_host_status, NULL },
 	[SM_CMD_INQ_LOCKSPACE]   = { M_WORKER, "inq_lockspace", NULL, cmd_inq_lockspace },
-	[SM_CMD_KILLPATH]        = { M_NOSYS_KEEP, "", NULL, NULL },
+	[SM_CMD_KILLPATH]        = { M_TARGET_WORKER, NULL, NULL, cmd_res_killpath },
 	[SM_CMD_WRITE_LOCKSPACE] = { M_WORKER, "", NULL, cmd_write_lockspace },
 	[SM_CMD_WRITE_RESOURCE]  = { M_WORKER, "", NULL, cmd_write_resource },
-	[SM_CMD_READ_LOCKSPACE]  = { M_NOSYS_KEEP, "", NULL, NULL },
-	[SM_CMD_READ_RESOURCE]   = { M_NOSYS_KEEP, "", NULL, NULL },
+	[SM_CMD_READ_LOCKSPACE]  = { M_WORKER, "", NULL, cmd_res_read_lockspace },
+	[SM_CMD_READ_RESOURCE]   = { M_WORKER, "", NULL, cmd_res_read_resource },
 	[SM_CMD_GET_LOCKSPACES]  = { M_INLINE_CLOSE, "get_lockspaces", cmd_get_lockspaces, NULL },
 	[SM_CMD_GET_HOSTS]       = { M_INLINE_CLOSE, "get_hosts", cmd_get_hosts, NULL },
-	[SM_CMD_READ_RESOURCE_OWNERS] = { M_NOSYS_KEEP, "", NULL, NULL },
-	[SM_CMD_SET_LVB]         = { M_NOSYS_KEEP, "", NULL, NULL },
-	[SM_CMD_GET_LVB]         = { M_NOSYS_KEEP, "", NULL, NULL },
-	[SM_CMD_CONVERT]         = { M_TARGET_NOSYS, NULL, NULL, NULL },
+	[SM_CMD_READ_RESOURCE_OWNERS] = { M_WORKER, "", NULL, cmd_res_read_owners },
+	[SM_CMD_SET_LVB]         = { M_WORKER, "", NULL, cmd_res_set_lvb },
+	[SM_CMD_GET_LVB]         = { M_WORKER, "", NULL, cmd_res_get_lvb },
+	[SM_CMD_CONVERT]         = { M_TARGET_WORKER, NULL, NULL, cmd_res_convert },
 	[SM_CMD_VERSION]         = { M_INLINE_KEEP, NULL, cmd_version, NULL },
 	[SM_CMD_SHUTDOWN_WAIT]   = { M_INLINE_KEEP, "", cmd_shutdown_wait, NULL },
-	[SM_CMD_REG_EVENT]       = { M_NOSYS_CLOSE, "reg_event", NULL, NULL },
-	[SM_CMD_END_EVENT]       = { M_NOSYS_CLOSE, "end_event", NULL, NULL },
-	[SM_CMD_SET_EVENT]       = { M_NOSYS_KEEP, "", NULL, NULL },
-	[SM_CMD_SET_CONFIG]      = { M_NOSYS_CLOSE, "set_config", NULL, NULL },
+	[SM_CMD_REG_EVENT]       = { M_INLINE_CLOSE, "reg_event", cmd_reg_event, NULL },
+	[SM_CMD_END_EVENT]       = { M_INLINE_CLOSE, "end_event", cmd_end_event, NULL },
+	[SM_CMD_SET_EVENT]       = { M_WORKER, "", NULL, cmd_set_event },
+	[SM_CMD_SET_CONFIG]      = { M_INLINE_CLOSE, "set_config", cmd_res_set_config, NULL },
 	[SM_CMD_RENEWAL]         = { M_INLINE_CLOSE, "renewal", cmd_renewal, NULL },
-	[SM_CMD_FORMAT_RINDEX]   = { M_NOSYS_KEEP, "", NULL, NULL },
-	[SM_CMD_UPDATE_RINDEX]   = { M_NOSYS_KEEP, "", NULL, NULL },
-	[SM_CMD_LOOKUP_RINDEX]   = { M_NOSYS_KEEP, "", NULL, NULL },
-	[SM_CMD_CREATE_RESOURCE] = { M_NOSYS_KEEP, "", NULL, NULL },
-	[SM_CMD_DELETE_RESOURCE] = { M_NOSYS_KEEP, "", NULL, NULL },
-	[SM_CMD_REBUILD_RINDEX]  = { M_NOSYS_KEEP, "", NULL, NULL },
+	/* resource index (daemon/cmd_rindex.c) */
+	[SM_CMD_FORMAT_RINDEX]   = { M_WORKER, "", NULL, cmd_format_rindex },
+	[SM_CMD_UPDATE_RINDEX]   = { M_WORKER, "", NULL, cmd_update_rindex },
+	[SM_CMD_LOOKUP_RINDEX]   = { M_WORKER, "", NULL, cmd_lookup_rindex },
+	[SM_CMD_CREATE_RESOURCE] = { M_WORKER, "", NULL, cmd_create_resource },
+	[SM_CMD_DELETE_RESOURCE] = { M_WORKER, "", NULL, cmd_delete_resource },
+	[SM_CMD_REBUILD_RINDEX]  = { M_WORKER, "", NULL, cmd_rebuild_rindex },
+	/* this project (messages.md; framing in common/wire.h) */
+	[SM_CMD_HOST_MESSAGE]    = { M_INLINE_KEEP, "", cmd_host_message, NULL },
+	[SM_CMD_REG_LOCKSPACE]   = { M_INLINE_CLOSE, "", cmd_reg_lockspace, NULL },
 };
 
 int dispatch_debug_cmd(uint32_t cmd)
@@ -246,6 +256,27 @@ void dispatch_request(struct client *c, struct request *req)
 			dispatch_reply(c, req, rv, 0);
 		else
 			dispatch_nosys(c, req, 0);
+		break;
+	}
+	case M_TARGET_WORKER: {
+		/* Resource manager (res.h).  KILLPATH acts on this
+		 * connection's own registration whatever data2 says. */
+		int rv;
+
+		if (cmd == SM_CMD_KILLPATH)
+			req->h.data2 = (uint32_t)-1;
+		rv = dispatch_check_target(c, req);
+		if (rv < 0) {
+			dispatch_reply(c, req, rv, 0);
+			break;
+		}
+		/* A one-shot connection shows as cmd<N> while it runs; a
+		 * registered one keeps its name (cli.md §3.1). */
+		pthread_mutex_lock(&c->mutex);
+		if (!c->registered)
+			snprintf(c->name, sizeof(c->name), "cmd%u", cmd);
+		pthread_mutex_unlock(&c->mutex);
+		dispatch_worker(c, req, d);
 		break;
 	}
 	case M_NOSYS_KEEP:

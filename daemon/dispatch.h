@@ -15,9 +15,9 @@
 #include "daemon/request.h"
 
 /* Extension bits this daemon reports in a VERSION reply when asked with
- * SM_EXT_QUERY (api.md §8.8).  None yet: the messages.md commands (41+)
- * are not built, so our library must not send them to us. */
-#define DAEMON_EXT_SUPPORTED 0u
+ * SM_EXT_QUERY (api.md §8.8): SM_EXT_MESSAGES, the messages.md commands
+ * HOST_MESSAGE (41) and REG_LOCKSPACE (42). */
+#define DAEMON_EXT_SUPPORTED SM_EXT_MESSAGES
 
 /* Handle one complete request of connection c; takes req->payload. */
 void dispatch_request(struct client *c, struct request *req);

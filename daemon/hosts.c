@@ -54,10 +54,36 @@ const struct host_rec *hosts_get(const struct hosts_table *t, uint64_t host_id)
 	return &t->recs[host_id - 1];
 }
 
-/* One slot, §4.1 steps 1-5.  Returns 1 when a change was seen. */
+/* §4.1 step 7 on a changed, valid slot of another host (algorithms.md
+ * §8.3, §9.2).  Sets *examine when requests must be examined. */
+static void hosts_bitmap(struct hosts_table *t, struct host_rec *h,
+			 const uint8_t *sector, const struct ondisk_leader *lr,
+			 uint64_t now, const struct hosts_update_cb *cb,
+			 int *examine)
+{
+	struct sanlk_host_event he;
+
+	if (!ondisk_bitmap_test(sector + ONDISK_BITMAP_OFFSET, t->our_host_id))
+		return;
+	/* a: the event the sender publishes, if any */
+	if (lr->write_generation != 0 && cb && cb->event) {
+		he.host_id = t->our_host_id;
+		he.generation = lr->write_id;
+		he.event = lr->write_generation;
+		he.data = lr->write_timestamp;
+		cb->event(cb->arg, &he, h->owner_id, h->owner_generation);
+	}
+	/* b: requests, at most once per set_bitmap_seconds per sender */
+	if (h->last_req && now - h->last_req < (cb ? cb->set_bitmap_seconds : 0))
+		return;
+	h->last_req = now;
+	*examine = 1;
+}
+
+/* One slot, §4.1 steps 1-7.  Returns 1 when a change was seen. */
 static int hosts_update_one(struct hosts_table *t, uint64_t host_id,
 			    const uint8_t *sector, uint64_t now,
-			    const struct hosts_update_cb *cb)
+			    const struct hosts_update_cb *cb, int *examine)
 {
 	struct host_rec *h = &t->recs[host_id - 1];
 	struct ondisk_leader lr;
@@ -114,6 +140,10 @@ static int hosts_update_one(struct hosts_table *t, uint64_t host_id,
 	}
 	h->timestamp = lr.timestamp;
 	h->last_live = now;
+
+	/* 6-7 */
+	if (host_id != t->our_host_id && !bad)
+		hosts_bitmap(t, h, sector, &lr, now, cb, examine);
 	return 1;
 }
 
@@ -121,7 +151,7 @@ int hosts_update(struct hosts_table *t, const uint8_t *area, size_t len,
 		 uint64_t now, const struct hosts_update_cb *cb)
 {
 	uint64_t id;
-	int changes = 0;
+	int changes = 0, examine = 0;
 
 	assert(t->recs);
 	assert(t->max_hosts >= 1 && t->max_hosts <= HOSTS_MAX);
@@ -133,7 +163,10 @@ int hosts_update(struct hosts_table *t, const uint8_t *area, size_t len,
 	for (id = 1; id <= t->max_hosts; id++)
 		changes += hosts_update_one(t, id,
 					    area + (id - 1) * t->sector_size,
-					    now, cb);
+					    now, cb, &examine);
+	/* 8 */
+	if (examine && cb && cb->examine)
+		cb->examine(cb->arg);
 	t->examinations++;
 	assert(t->recs[t->our_host_id - 1].last_check == now);
 	return changes;

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sanlock.h"
 #include "ondisk/ondisk.h"
 
 /* Largest max_hosts of any sector/align pair (ondisk.md §6.1). */
@@ -56,19 +57,27 @@ const struct host_rec *hosts_get(const struct hosts_table *t, uint64_t host_id);
 
 /* Called by hosts_update for a slot that shows a new incarnation (owner
  * name or generation differ from what we stored) and for a slot that
- * turned bad; for logging. */
+ * turned bad; for logging.  event / examine: §4.1 steps 7-8 (algorithms.md
+ * §9.2): a changed slot with our bit set in its bitmap and a non-zero
+ * event value -> event(he = {our host_id, write_id, write_generation,
+ * write_timestamp}, from = the stored owner_id / owner_generation); any
+ * such bit (at most once per set_bitmap_seconds per sender) -> examine()
+ * once after all slots.  Unset members do nothing. */
 struct hosts_update_cb {
 	void (*new_owner)(void *arg, uint64_t host_id, const struct host_rec *h);
 	void (*bad_slot)(void *arg, uint64_t host_id, uint32_t magic,
 			 const char *space_name);
+	void (*event)(void *arg, const struct sanlk_host_event *he,
+		      uint64_t from_host_id, uint64_t from_generation);
+	void (*examine)(void *arg);
+	uint32_t set_bitmap_seconds;   /* step 7b throttle */
 	void *arg;
 };
 
-/* algorithms.md §4.1 steps 1-6 on `area` (at least max_hosts *
+/* algorithms.md §4.1 steps 1-8 on `area` (at least max_hosts *
  * sector_size bytes, the pre-write image of the renewal read) at local
- * time now.  Steps 7-8 (bitmap: events and requests, §8-§9) are not done
- * here: the events/requests issue adds them.  Returns the number of slots
- * in which a change was seen.  cb may be NULL. */
+ * time now.  Returns the number of slots in which a change was seen.
+ * cb may be NULL. */
 int  hosts_update(struct hosts_table *t, const uint8_t *area, size_t len,
 		  uint64_t now, const struct hosts_update_cb *cb);
 

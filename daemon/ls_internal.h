@@ -34,11 +34,14 @@
 #include <stdint.h>
 
 #include "sanlock.h"
+#include "daemon/ev_out.h"
 #include "daemon/hosts.h"
 #include "daemon/lockspace.h"
 #include "daemon/ls_history.h"
 #include "lease/delta.h"
 #include "lease/env_disk.h"
+
+struct msg_host_view;
 
 /* Longest a command waits for an add / rem / inq outcome: more than the
  * slowest possible join (held wait 8*255 + W_max, short delay 2*255,
@@ -113,6 +116,7 @@ struct lspace {
 	int      hosts_ready;        /* hosts allocated (may still be unexamined) */
 	struct hosts_table hosts;
 	struct ls_history history;
+	struct ev_out ev_out;        /* 3.8 event we publish (ev_ls.c) */
 
 	/* ---- [thread] owned by the renewal thread ---- */
 	struct ls_env      tenv;
@@ -120,6 +124,11 @@ struct lspace {
 	struct delta_lease dl;
 	void              *area_buf;
 	uint8_t            msg[ONDISK_MSG_SIZE];  /* our message record */
+	uint8_t            bitmap[ONDISK_BITMAP_SIZE]; /* for the next renewal */
+	struct msg_host_view *msg_view;           /* ls_msg.c: [max_hosts] */
+	int                msg_open;              /* msg_space_open done */
+	int                renew_examined;        /* read hook ran this attempt */
+	int                examine_pending;       /* §4.1 step 8 asked for */
 	void              *wd;                    /* ls_wd.c connection state */
 };
 
@@ -198,10 +207,38 @@ void ls_wd_close(struct lspace *ls);
  * watchdog, e.g. -w 0). */
 int  ls_wd_fire_now(struct lspace *ls, const char *reason);
 
-/* ---- ls_msg.c: the hook the host-message issue replaces ---- */
+/* ---- ls_msg.c: host messages and callbacks (messages.md) ---- */
 /* Our fresh message record for generation gen (messages.md §2). */
 void ls_msg_fresh(const struct lspace *ls, uint64_t gen,
 		  uint8_t out[ONDISK_MSG_SIZE]);
+/* Renewal thread, after the delta acquire: open the lockspace's message
+ * engine (msg_space.c) for our new generation.  0 or -ENOMEM. */
+int  ls_msg_join(struct lspace *ls);
+/* Renewal thread, in the renewal read hook, after host examination:
+ * receive, acks, our head message, HOST_STATE; builds ls->msg for the
+ * write that follows; WD_RESET fires here. */
+void ls_msg_renewal(struct lspace *ls);
+/* Renewal thread, before the release write: ls->msg without message. */
+void ls_msg_release_record(struct lspace *ls);
+/* Renewal thread, at its end: drop the queue (-ECANCELED), close the
+ * lockspace's callback and event fds, free the engine. */
+void ls_msg_leave(struct lspace *ls);
+/* cb thread, every second: failure / removal noticed, fds of lockspaces
+ * that are gone closed (cb_thread.c).  Takes ls_mod.mutex itself. */
+void ls_msg_tick(void);
+/* msg_guard.c: the fire-timeout guard of messages.md §8 before the
+ * acquire.  0, -EINVAL (mismatch, logged), SANLK_ERROR (aborted), or a
+ * read error. */
+int  ls_msg_guard(struct lspace *ls);
+
+/* ---- ev_ls.c: 3.8 events and the bitmap (algorithms.md §8-§9) ---- */
+/* Renewal thread, before a renewal: the event words and the bitmap. */
+void ev_ls_prepare(struct lspace *ls, struct delta_renew_extra *extra);
+/* hosts_update callbacks for §4.1 steps 7-8 (lspace.mutex held). */
+void ev_ls_hosts_cb(struct lspace *ls, struct hosts_update_cb *cb);
+/* After hosts_update, without any lock: run the request examination
+ * asked for by the callbacks. */
+void ev_ls_after_examine(struct lspace *ls);
 
 /* ---- ls_env.c ---- */
 int  ls_env_open(struct ls_env *e, const char *path,

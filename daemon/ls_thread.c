@@ -5,6 +5,13 @@
  * feed each renewal's whole-area read to the host table (§4.1), until the
  * monitor moves the lockspace to LS_STOPPING; then release (§3.5).
  *
+ * Host messages, callbacks and 3.8 events (ls_msg.c, ev_ls.c) hook in at
+ * the join (fire-timeout guard before the acquire, message engine after
+ * it), in the renewal (event words and bitmap before it; host tracking
+ * and the message step between its read and its write, through a
+ * wrapped lease_env read, so that what the read shows - an ack, a new
+ * message - is answered by the same renewal's write) and at the end.
+ *
  * State: the [thread] fields of struct lspace belong to this thread
  * alone.  Results are published into the [mod] fields under ls_mod.mutex
  * and into the host table / history under the lockspace's mutex, never
@@ -13,6 +20,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "common/log.h"
@@ -20,6 +28,9 @@
 #include "daemon/ls_internal.h"
 
 #define LS_USEC 1000000ull
+/* Renewals start up to this much after the 0.5 s delay of §3.4, at a
+ * phase drawn once per lockspace (see ls_renew_loop). */
+#define LS_RENEW_PHASE_MAX_US 400000u
 
 static const struct lease_env *ls_env(struct lspace *ls)
 {
@@ -68,6 +79,7 @@ static void ls_hosts_examine(struct lspace *ls)
 	uint64_t now;
 	int skip, rv, first;
 
+	ev_ls_hosts_cb(ls, &cb);      /* §4.1 steps 7-8 */
 	ls_lock();
 	skip = ls->space_dead || ls->renew_fail || ls->rem_requested ||
 	       ls->shutdown || ls->state == LS_STOPPING;
@@ -85,6 +97,7 @@ static void ls_hosts_examine(struct lspace *ls)
 	if (first)
 		log_debug("s%u hosts examined first at %" PRIu64, ls->space_id,
 			  now);
+	ev_ls_after_examine(ls);
 }
 
 static int ls_renew_once(struct lspace *ls);
@@ -234,11 +247,19 @@ static int ls_join(struct lspace *ls)
 		return -ENOMEM;
 	}
 
+	/* messages.md §8: refuse a mismatched W before writing anything */
+	rv = ls_msg_guard(ls);
+	if (rv < 0)
+		return rv;
+
 	rv = ls_wd_connect(ls);
 	if (rv < 0)
 		return rv;
 
 	rv = ls_acquire(ls);
+	if (rv < 0)
+		return rv;
+	rv = ls_msg_join(ls);
 	if (rv < 0)
 		return rv;
 
@@ -274,19 +295,46 @@ static int ls_join(struct lspace *ls)
 
 /* ---- renewal ---- */
 
+#define LS_OF_TENV(e) \
+	((struct lspace *)((char *)(e) - offsetof(struct lspace, tenv)))
+
+/* lease_env.read of a renewal: once the whole-area read has succeeded,
+ * and before delta_lease_renew writes, run host tracking (§4.1) and the
+ * message step, which rebuilds ls->msg (delta_lease_renew copies
+ * extra->msg at write time). */
+static int ls_renew_read(void *ctx, int disk, uint64_t offset, void *buf,
+			 size_t len, int timeout_sec)
+{
+	struct lspace *ls = LS_OF_TENV(ctx);
+	int rv;
+
+	assert(ctx == ls->tenv.env.ctx);
+	rv = ls->tenv.env.read(ctx, disk, offset, buf, len, timeout_sec);
+	if (rv == 0 && buf == ls->area_buf && len == ls->dl.sizes.align_size) {
+		ls_hosts_examine(ls);
+		ls_msg_renewal(ls);
+		ls->renew_examined = 1;
+	}
+	return rv;
+}
+
 /* One attempt (algorithms.md §3.4); publishes the outcome. */
 static int ls_renew_once(struct lspace *ls)
 {
-	const struct lease_env *env = ls_env(ls);
+	struct lease_env renv = *ls_env(ls);
+	const struct lease_env *env = &renv;
 	struct delta_renew_extra extra;
 	struct delta_renew_result res;
 	int rv, debug;
 
 	memset(&extra, 0, sizeof(extra));
 	memset(&res, 0, sizeof(res));
-	/* Events and the bitmap (algorithms.md §8-§9) are a later issue:
-	 * write_* = 0 and a zero bitmap, as 3.8.5 with no event pending. */
+	renv.read = ls_renew_read;
+	/* The event words and bitmap of algorithms.md §8.2, §9.1; our
+	 * message record, rebuilt by ls_renew_read before the write. */
+	ev_ls_prepare(ls, &extra);
 	extra.msg = ls->msg;
+	ls->renew_examined = 0;
 
 	if (!ls->area_buf)
 		ls->area_buf = env->buf_alloc(env->ctx, ls->dl.sizes.align_size);
@@ -294,7 +342,7 @@ static int ls_renew_once(struct lspace *ls)
 		rv = -ENOMEM;
 	} else {
 		rv = delta_lease_renew(env, &ls->dl, ls->area_buf, &extra, &res);
-		if (res.read_rv == 0)
+		if (res.read_rv == 0 && !ls->renew_examined)
 			ls_hosts_examine(ls);
 		if (res.read_rv == SANLK_AIO_TIMEOUT) {
 			/* Never reuse a buffer a read may still fill. */
@@ -349,6 +397,14 @@ static void ls_renew_loop(struct lspace *ls)
 {
 	uint64_t renewal = ls_timeouts(ls).renewal;
 	uint64_t retry_us = 0;
+	/* 3.8.5 finds a renewal due with 1 s sleeps started at an arbitrary
+	 * moment, so hosts renew at unrelated sub-second phases.  Computing
+	 * the due time exactly would put every daemon of one machine in
+	 * lock-step at x.5 s, where one host's read races another's write
+	 * and a host message or ack is seen one renewal late: draw a phase
+	 * (still within §3.4's "2*io to 2*io + 1.5 s"). */
+	uint64_t phase_us = ls_env(ls)->random(ls_env(ls)->ctx) %
+			    LS_RENEW_PHASE_MAX_US;
 	int rv;
 
 	for (;;) {
@@ -360,7 +416,7 @@ static void ls_renew_loop(struct lspace *ls)
 				goto out_locked;
 			assert(ls->state == LS_JOINED);
 			due_us = (ls->dl.last_success + renewal) * LS_USEC +
-				 LS_RETRY_DELAY_MS * 1000ull;
+				 LS_RETRY_DELAY_MS * 1000ull + phase_us;
 			if (retry_us > due_us)
 				due_us = retry_us;
 			now_us = monotime_usec();
@@ -389,6 +445,7 @@ static void ls_leave(struct lspace *ls)
 	int rv;
 
 	if (ls->dl.held) {
+		ls_msg_release_record(ls);   /* the ack stays, no message */
 		rv = delta_lease_release(env, &ls->dl, ls->msg);
 		if (rv == 0)
 			log_debug("s%u delta_release done %" PRIu64 " %" PRIu64
@@ -402,6 +459,7 @@ static void ls_leave(struct lspace *ls)
 			log_error("s%u delta_release error %d", ls->space_id, rv);
 	}
 	assert(!ls->dl.held);
+	ls_msg_leave(ls);
 	ls_wd_close(ls);
 	if (ls->area_buf) {
 		env->buf_free(env->ctx, ls->area_buf);

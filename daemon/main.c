@@ -40,6 +40,7 @@
 #include "daemon/lockspace.h"
 #include "daemon/loop.h"
 #include "daemon/priv.h"
+#include "daemon/res.h"
 #include "daemon/runfile.h"
 #include "daemon/worker.h"
 
@@ -72,6 +73,9 @@ static void *loop_stop_main(void *arg)
 	ssize_t rv;
 
 	(void)arg;
+	/* Lease holders are killed (and their leases dropped without disk
+	 * I/O) before their lockspaces go (res.h). */
+	res_shutdown_kill();
 	ls_stop_all();
 	rv = write(loop_stop_fd, &one, sizeof(one));
 	(void)rv;
@@ -90,10 +94,10 @@ void loop_shutdown(int force)
 	if (loop_state == LOOP_FORCING)
 		return;
 	log_warn("forced shutdown: stopping lockspaces");
-	/* Registered processes holding leases are killed by the resource
-	 * manager before their lockspaces go (issue 5 adds it here). */
+	/* loop_stop_main kills lease holders first (res_shutdown_kill). */
 	if (pthread_create(&loop_stop_thread, NULL, loop_stop_main, NULL)) {
 		log_error("cannot start shutdown thread, stopping inline");
+		res_shutdown_kill();
 		ls_stop_all();
 		loop_state = LOOP_EXIT;
 		return;
@@ -366,6 +370,7 @@ static int loop_exit(void)
 
 	busy = worker_stop();
 	loop_jobs_done();
+	res_stop();
 	if (loop_stop_started)
 		pthread_join(loop_stop_thread, NULL);
 	/* A lockspace added while we were deciding to exit. */
@@ -443,6 +448,8 @@ int daemon_main(const struct daemon_cfg *in)
 
 	daemon_ls_init(cfg);
 	client_table_init();
+	if (res_init() < 0)
+		goto fail;
 	conn_init();
 	loop_stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (loop_stop_fd < 0) {

@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "common/wire.h"
 #include "daemon/lockspace.h"
+#include "daemon/res.h"
 #include "daemon/status.h"
 
 static int status_clamp(int n, size_t size)
@@ -187,8 +188,9 @@ void status_build(struct reply *r, uint32_t filter,
 	if (status_want_lockspaces(filter))
 		ls_status_foreach(status_ls_cb, r);
 
-	/* RESOURCE records (filter 0): the resource manager adds them here
-	 * once it exists (issue 4), guarded by status_want_resources. */
+	/* RESOURCE records (filter 0): the resource manager (res.h). */
+	if (status_want_resources(filter))
+		res_status_build(r);
 
 	if (r->overflow)
 		log_error("status reply over %zu bytes, truncated", r->max);

@@ -146,6 +146,103 @@ int sanlock_set_event(const char *ls_name, struct sanlk_host_event *he,
 int sanlock_get_event(int fd, uint32_t flags, struct sanlk_host_event *he,
 		      uint64_t *from_host_id, uint64_t *from_generation);
 
+/*
+ * ==== extension, not in sanlock 3.8.5 ====
+ * Host messages, lockspace callbacks and reading a host's message record
+ * (this project's spec/messages.md).  They work only with this project's
+ * daemon; against a sanlock 3.8.5 daemon the daemon-talking calls return
+ * -EPROTONOSUPPORT.  Nothing above this line differs from 3.8.5.
+ */
+
+/* sanlock_host_message() msg codes (a bitfield, messages.md §3).  Bits
+ * 8..30 are application codes; bits 1..7 are reserved. */
+#define SANLK_HM_WD_RESET		0x00000001
+#define SANLK_HM_SEQ_DATA		0x80000000
+#define SANLK_HM_APP_MASK		0x7FFFFF00
+
+/* sanlock_host_message() flags */
+#define SANLK_HM_WAIT			0x00000001
+
+/* Send msg to host_id (generation 0 = any incarnation) through lockspace
+ * ls_name.  *seq == 0: the daemon assigns the next number and stores it
+ * in *seq (seq may be NULL: assign, do not report).  Returns 0 once
+ * queued, or with SANLK_HM_WAIT once acknowledged; -ETIMEDOUT,
+ * -EHOSTDOWN, -ECANCELED (WAIT); -ENOENT, -EINVAL, -ENOSPC, -EOVERFLOW,
+ * -EPROTONOSUPPORT (messages.md §4). */
+int sanlock_host_message(const char *ls_name, uint64_t host_id,
+			 uint64_t generation, uint32_t msg, uint32_t *seq,
+			 uint32_t flags);
+
+/* struct sanlk_callback types */
+#define SANLK_CB_HOST_MESSAGE		1
+#define SANLK_CB_MESSAGE_ACKED		2
+#define SANLK_CB_MESSAGE_EXPIRED	3
+#define SANLK_CB_HOST_STATE		4
+#define SANLK_CB_LOCKSPACE_FAIL		5
+#define SANLK_CB_HOST_EVENT		6
+
+/* struct sanlk_callback flags */
+#define SANLK_CB_NUMBERED		0x00000001
+#define SANLK_CB_SEQ_DATA		0x00000002
+/* HOST_STATE only: the host publishes another watchdog fire timeout than
+ * ours, or none while ours is not 60 (messages.md §8); msg = its value,
+ * 0 = none published. */
+#define SANLK_CB_FIRE_TIMEOUT		0x00000004
+
+/* 104 bytes; may grow at its end (get_callback copies at most cb_size). */
+struct sanlk_callback {
+	uint32_t type;
+	uint32_t flags;
+	char ls_name[SANLK_NAME_LEN];
+	uint64_t host_id;	/* the other host */
+	uint64_t generation;	/* its generation */
+	uint32_t msg;
+	uint32_t seq;
+	uint64_t event;		/* HOST_EVENT */
+	uint64_t data;		/* HOST_EVENT */
+	uint32_t state;		/* HOST_STATE: SANLK_HOST_*; EXPIRED: errno */
+	uint32_t lost;		/* callbacks dropped before this one */
+};
+
+/* fd >= 0 (non-blocking, pollable), or -EINVAL, -ENOENT, -ENOSPC. */
+int sanlock_reg_lockspace(const char *ls_name, uint32_t flags);
+/* 0 with one callback in *cb, -EAGAIN none pending, -ENOTCONN the
+ * lockspace is gone and everything was read. */
+int sanlock_get_callback(int fd, uint32_t flags, struct sanlk_callback *cb,
+			 size_t cb_size);
+/* Unregister and close fd. */
+int sanlock_end_lockspace(int fd, uint32_t flags);
+
+/* struct sanlk_host_message flags */
+#define SANLK_HMF_VALID			0x00000001	/* message record valid */
+#define SANLK_HMF_MESSAGE		0x00000002	/* a message is present */
+#define SANLK_HMF_ACK			0x00000004	/* an ack is present */
+
+/* 80 bytes */
+struct sanlk_host_message {
+	uint64_t host_id;
+	uint64_t generation;
+	uint64_t timestamp;
+	uint64_t dest_host_id;
+	uint64_t dest_generation;
+	uint32_t msg;
+	uint32_t seq;
+	uint64_t ack_host_id;
+	uint64_t ack_generation;
+	uint32_t ack_seq;
+	uint32_t flags;
+	uint32_t fire_timeout;
+	uint32_t pad;
+};
+
+/* libsanlock only (reads the disk, no daemon): the message record of
+ * host_id's delta lease in the lockspace ls (name, path, offset; sizes
+ * from ls->flags or discovered).  0, or the SANLK_LEADER_* / I/O error. */
+int sanlock_read_lockspace_message(struct sanlk_lockspace *ls,
+				   uint64_t host_id,
+				   struct sanlk_host_message *hm,
+				   uint32_t flags);
+
 #ifdef __cplusplus
 }
 #endif
