@@ -18,9 +18,11 @@ from helpers import assert_ours_stderr
 CLIENT_ACTIONS = ("status host_status renewal gets log_dump shutdown add_lockspace "
                   "inq_lockspace rem_lockspace command acquire convert release "
                   "inquire request examine align init write read version set_event "
-                  "set_config format rebuild create delete lookup update").split()
+                  "set_config format rebuild create delete lookup update "
+                  "host_message callbacks").split()   # last two: messages.md §9
 DIRECT_ACTIONS = ("init dump next_free read_leader write_leader acquire release "
-                  "acquire_id release_id renew_id format rebuild lookup update").split()
+                  "acquire_id release_id renew_id format rebuild lookup update "
+                  "read_message").split()             # extension, messages.md §9
 OPTION_LETTERS = "DQRHLSUGtgwhlobeidfsrxpnmPOuzZAaFc"
 VERSION_RE = r"{argv0} 3\.8\.5 \(built [A-Z][a-z]{{2}} [ 123]\d \d{{4}} \d\d:\d\d:\d\d\)\n"
 
