@@ -18,8 +18,16 @@
  *   we stop that way (or a leader re-read fails) while a phase 2 of ours
  *   for this version may be on disk, the retract of §5.9 is owed, as it is
  *   for the failures §5.9 lists.
- * - When another host's commit made us owner (§5.6 step 2) we re-read the
- *   mode blocks, since our phase-1 holder count may be missing or old.
+ * - When another host's commit made us owner (§5.6 step 2) we do NOT
+ *   take that as success (F2 of sim/README.md): our dblock on disk may be
+ *   RELEASED (a §5.9 retract of an earlier call whose value was adopted)
+ *   and others may already be taking the version through §5.4 e; a
+ *   rewrite of our dblock would race with them.  We restart instead: the
+ *   lease read finds us owner (§5.3 row 4) and we ballot for the next
+ *   version and commit it ourselves, so paxos orders us against anyone
+ *   who used the escape.  A 3.8.5 host sees an ordinary commit.  If that
+ *   ballot fails before anything else is owed while the leader still
+ *   names us, a §5.9 retract stamped with the named lver lets others in.
  * - A failed commit (§5.8 step 2) does NOT zero our dblock as §5.9 step 1
  *   says: our ballot completed, so the value it decided must stay on disk
  *   (the leader write may still land late, §1A.1 item 5).  Zeroing it lets
@@ -96,37 +104,6 @@ static int paxos_commit(const struct lease_env *env, struct paxos_lease *pl,
 	return 0;
 }
 
-/* §5.6 step 2, first case: someone else's commit made us the owner. */
-static int paxos_made_owner(const struct lease_env *env, struct paxos_lease *pl,
-			    struct paxos_acq *ac, const struct ondisk_leader *tmp)
-{
-	int rv;
-
-	ac->leader = *tmp;
-	ac->have_leader = 1;
-	if (!ac->wrote_dblock) {
-		/* The value committed is one we left on disk in an earlier
-		 * call (none of our ballots ran in this one): that dblock is
-		 * ours to release. */
-		rv = paxos_read_host_sector(env, pl, pl->host_id, &ac->dblock,
-					    NULL);
-		if (rv == 0)
-			ac->wrote_dblock = 1;
-	} else {
-		rv = 0;
-	}
-	if (rv == 0)
-		rv = paxos_scan_holders(env, pl, ac->num_hosts, &ac->holders);
-	if (rv < 0) {
-		/* We own it but cannot check for shared holders: let go. */
-		ac->tried = *tmp;
-		ac->tried_commit = 1;
-		ac->retract = PAXOS_RETRACT_ZERO;
-		return rv;
-	}
-	return 0;
-}
-
 /* §5.6: ballots for cur.lver + 1 until one succeeds or fails for good.
  * Returns 0, PAXOS_RESTART or an error. */
 static int paxos_ballot_loop(const struct lease_env *env, struct paxos_lease *pl,
@@ -163,8 +140,14 @@ static int paxos_ballot_loop(const struct lease_env *env, struct paxos_lease *pl
 		if (tmp.lver == next_lver) {                            /* 2 */
 			ac->retract = 0;
 			if (tmp.owner_id == pl->host_id &&
-			    tmp.owner_generation == pl->generation)
-				return paxos_made_owner(env, pl, ac, &tmp);
+			    tmp.owner_generation == pl->generation) {
+				/* Made owner by someone else's commit: not
+				 * taken as ours (see the header, F2).  The
+				 * restart finds us owner (§5.3 row 4) and
+				 * ballots for the next version. */
+				ac->named_lver = tmp.lver;
+				return PAXOS_RESTART;
+			}
 			ac->leader = tmp;
 			return SANLK_ACQUIRE_OWNED;
 		}
@@ -187,6 +170,8 @@ static int paxos_ballot_loop(const struct lease_env *env, struct paxos_lease *pl
 		 * another ballot: until we know the outcome, a retract is
 		 * owed if we stop here. */
 		ac->retract = b.phase2 && rv < 0 ? PAXOS_RETRACT_ZERO : 0;
+		if (ac->retract)
+			ac->retract_lver = next_lver;
 		if (rv == SANLK_DBLOCK_LVER || rv == SANLK_DBLOCK_MBAL) {  /* 6 */
 			if (paxos_random_delay(env))
 				return PAXOS_ABORTED;
@@ -203,18 +188,11 @@ static int paxos_ballot_loop(const struct lease_env *env, struct paxos_lease *pl
 	return PAXOS_TOO_BUSY;
 }
 
-int paxos_acquire_core(const struct lease_env *env, const struct paxos_host_ops *ops,
-		       struct paxos_lease *pl, struct paxos_acq *ac)
+static int paxos_acquire_loop(const struct lease_env *env,
+			      const struct paxos_host_ops *ops,
+			      struct paxos_lease *pl, struct paxos_acq *ac)
 {
 	uint32_t restart;
-
-	paxos_lease_check(pl);
-	assert(pl->host_id >= 1);
-	ac->retract = 0;
-	ac->tried_commit = 0;
-	ac->have_leader = 0;
-	ac->wrote_dblock = 0;
-	memset(&ac->holders, 0, sizeof(ac->holders));
 
 	for (restart = 0; restart < PAXOS_ACQUIRE_RESTARTS_MAX; restart++) {
 		struct ondisk_leader cur;
@@ -258,4 +236,34 @@ int paxos_acquire_core(const struct lease_env *env, const struct paxos_host_ops 
 	}
 	ac->retract = 0;
 	return PAXOS_TOO_BUSY;
+}
+
+int paxos_acquire_core(const struct lease_env *env, const struct paxos_host_ops *ops,
+		       struct paxos_lease *pl, struct paxos_acq *ac)
+{
+	int rv;
+
+	paxos_lease_check(pl);
+	assert(pl->host_id >= 1);
+	ac->retract = 0;
+	ac->retract_lver = 0;
+	ac->named_lver = 0;
+	ac->tried_commit = 0;
+	ac->have_leader = 0;
+	ac->wrote_dblock = 0;
+	memset(&ac->holders, 0, sizeof(ac->holders));
+
+	rv = paxos_acquire_loop(env, ops, pl, ac);
+	/* Someone else's commit named us (§5.6 step 2) and the ballot we
+	 * ran instead failed before anything else was owed: while the
+	 * leader still names us, let others in (§5.4 e) with a RELEASED
+	 * dblock of that version. */
+	if (rv < 0 && !ac->retract && ac->named_lver && ac->have_leader &&
+	    ac->leader.lver == ac->named_lver &&
+	    ac->leader.owner_id == pl->host_id &&
+	    ac->leader.owner_generation == pl->generation) {
+		ac->retract = PAXOS_RETRACT_ZERO;
+		ac->retract_lver = ac->named_lver;
+	}
+	return rv;
 }

@@ -27,6 +27,11 @@ static void paxos_retract(const struct lease_env *env, struct paxos_lease *pl,
 		pl->dblock = ac->dblock;
 		pl->release = PAXOS_REL_RETRACT_KEEP;
 	} else {
+		/* §5.9 zero dblock, but stamped with the version we may have
+		 * been made owner of: §5.4 e accepts only a RELEASED dblock
+		 * of the leader's version (or newer). */
+		memset(&pl->dblock, 0, sizeof(pl->dblock));
+		pl->dblock.lver = ac->retract_lver;
 		pl->release = PAXOS_REL_RETRACT;
 	}
 	pl->have_leader = ac->tried_commit;

@@ -165,6 +165,11 @@ struct paxos_acq {
 	int      wrote_dblock;
 	int      retract;           /* §5.9: we may have become owner
 				     * (0 or PAXOS_RETRACT_*) */
+	uint64_t retract_lver;      /* PAXOS_RETRACT_ZERO: the version we
+				     * may have been made owner of */
+	uint64_t named_lver;        /* a commit of another host named us
+				     * owner of this version (§5.6 step 2);
+				     * we balloted again instead */
 	uint64_t num_hosts;         /* cur.num_hosts of the final attempt */
 	struct paxos_holders holders;
 };

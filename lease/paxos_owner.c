@@ -53,7 +53,17 @@ int paxos_random_delay(const struct lease_env *env)
 }
 
 /* §5.4 e: the owner is alive, but if someone else wrote the leader and
- * the owner's dblock says RELEASED, the owner has let go. */
+ * the owner's dblock says RELEASED, the owner has let go.
+ *
+ * Deviation from 3.8.5 (F3 of sim/README.md): the RELEASED dblock must be
+ * of the leader's version or newer.  One of an earlier version (a late
+ * landing of an old release, or a newer dblock write of the owner that
+ * missed disk 0) says nothing about the version the leader names.  Our
+ * hosts never hold a version they were made owner of by another host's
+ * commit (paxos_acquire.c, F2), and every RELEASED dblock we write carries
+ * the version given up (the §5.9 retract included), so the escape still
+ * opens for them.  A 3.8.5 host's §5.9 retract (lver 0) no longer opens
+ * it: its lease is then taken when the host leaves or dies. */
 static int paxos_owner_released(const struct lease_env *env,
 				const struct paxos_lease *pl,
 				const struct ondisk_leader *cur)
@@ -66,7 +76,9 @@ static int paxos_owner_released(const struct lease_env *env,
 		return 0;   /* no dblock sector for it in this area */
 	if (paxos_read_host_sector(env, pl, cur->owner_id, &db, NULL) < 0)
 		return 0;
-	return (db.flags & DBLOCK_FL_RELEASED) != 0;
+	if (ondisk_dblock_verify(&db) < 0)
+		return 0;
+	return (db.flags & DBLOCK_FL_RELEASED) != 0 && db.lver >= cur->lver;
 }
 
 int paxos_owner_wait(const struct lease_env *env, const struct paxos_host_ops *ops,
@@ -113,11 +125,38 @@ int paxos_owner_wait(const struct lease_env *env, const struct paxos_host_ops *o
 		rv = ops->read_delta(ops->ctx, owner, &dl);          /* a */
 		if (rv < 0)
 			return rv;
-		if (dl.timestamp == 0)                                /* b */
+		/* b.  Deviation from 3.8.5 (F7 of sim/README.md): a free
+		 * slot of an older generation than the leader's owner is a
+		 * late write of an earlier holder of the host_id landing over
+		 * the owner's record, not the owner leaving.  It counts as
+		 * "no renewal seen": the owner, if alive, renews over it (its
+		 * renewal write then changes the timestamp); if not, the
+		 * wait of step f runs out. */
+		if (dl.timestamp == 0 &&
+		    dl.owner_generation < cur->owner_generation) {
+			now = paxos_now(env);                         /* f */
+			if (now > wait_start && now - wait_start > dead_after)
+				return PAXOS_GO_BALLOT;
+			if (flags & PAXOS_ACQ_OWNER_NOWAIT)           /* g */
+				return SANLK_ACQUIRE_OWNED_RETRY;
+			goto next;
+		}
+		if (dl.timestamp == 0)
 			return PAXOS_GO_BALLOT;
 		if (dl.owner_id != owner ||                           /* c */
 		    dl.owner_generation > cur->owner_generation)
 			return PAXOS_GO_BALLOT;
+		/* Deviation from 3.8.5 (F8 of sim/README.md): step 2 takes our
+		 * io when the host record has none yet (we just joined), but
+		 * the owner's delta lease carries its own: wait by the larger
+		 * of the two. */
+		if (dl.io_timeout > owner_io) {
+			owner_io = dl.io_timeout;
+			dead_after = paxos_host_dead_seconds(owner_io,
+							     pl->fire_timeout);
+			max_steps = 2 * (dead_after + 1) +
+				    PAXOS_WAIT_EXTRA_STEPS;
+		}
 		if (last_ts == 0) {                                   /* d */
 			last_ts = dl.timestamp;
 		} else {
@@ -136,6 +175,7 @@ int paxos_owner_wait(const struct lease_env *env, const struct paxos_host_ops *o
 			if (flags & PAXOS_ACQ_OWNER_NOWAIT)           /* g */
 				return SANLK_ACQUIRE_OWNED_RETRY;
 		}
+next:
 		if (env->sleep_usec(env->ctx, PAXOS_SLEEP_STEP_USEC))  /* h */
 			return PAXOS_ABORTED;
 		rv = paxos_read_leader(env, pl, pl->host_id, 0, &tmp);   /* i */

@@ -61,8 +61,10 @@ int paxos_write_released(const struct lease_env *env, const struct paxos_lease *
 	return wr.last_err;
 }
 
-/* §5.9 step 1: an all-zero dblock with only RELEASED (keep = 0), or our
- * committed dblock with RELEASED (keep = 1); zero mode block. */
+/* §5.9 step 1: a zero dblock with only RELEASED and lver (keep = 0; 3.8.5
+ * writes lver 0, we write the version we may have been made owner of so
+ * that §5.4 e, which checks the lver, lets others in), or our committed
+ * dblock with RELEASED (keep = 1); zero mode block. */
 static int paxos_write_retract(const struct lease_env *env,
 			       const struct paxos_lease *pl, int keep)
 {
@@ -71,8 +73,10 @@ static int paxos_write_retract(const struct lease_env *env,
 
 	if (keep)
 		db = pl->dblock;
-	else
+	else {
 		memset(&db, 0, sizeof(db));
+		db.lver = pl->dblock.lver;
+	}
 	db.flags = DBLOCK_FL_RELEASED;
 	paxos_write_own(env, pl, &db, NULL, 0, &wr);
 	return wr.timeouts ? SANLK_AIO_TIMEOUT : wr.last_err;

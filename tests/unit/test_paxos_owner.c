@@ -238,6 +238,83 @@ static void test_dead_owner_wait(void **state)
 	t_unfix(&f);
 }
 
+/* F8 (sim/README.md): no io in the host record (we just joined): the
+ * owner's delta lease says io 20, larger than ours (10): wait 8*20 + W. */
+static void test_dead_owner_io_from_delta(void **state)
+{
+	struct t_fix f;
+	struct ondisk_leader lr;
+	uint64_t dead = paxos_host_dead_seconds(20, T_W);
+
+	(void)state;
+	assert_int_equal(dead, 220);
+	t_fix(&f, 20);
+	assert_int_equal(f.th.info[OWNER].io_timeout, 0);
+	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl, 0, &lr), 0);
+	t_expect_taken(&f, &lr);
+	assert_int_equal(t_sleeps(&f), dead + 1);
+	assert_int_equal(t_elapsed(&f), dead + 1);
+	t_unfix(&f);
+}
+
+/* F7 (sim/README.md): a free slot of an older generation than the
+ * leader's owner is a late write of an earlier holder of that host_id,
+ * not the owner leaving: no ballot before the owner is found dead ... */
+static void test_stale_free_slot(void **state)
+{
+	struct t_fix f;
+	struct ondisk_leader lr;
+	uint64_t dead = paxos_host_dead_seconds(T_IO, T_W);
+
+	(void)state;
+	t_fix(&f, T_IO);
+	t_slot_set(f.md, &SZ512, OWNER, OWNER_GEN - 1, 0, T_IO);
+	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl,
+				   PAXOS_ACQ_OWNER_NOWAIT, NULL),
+			 SANLK_ACQUIRE_OWNED_RETRY);
+	assert_int_equal(t_writes(&f), 0);
+	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl, 0, &lr), 0);
+	t_expect_taken(&f, &lr);
+	assert_int_equal(t_elapsed(&f), dead + 1);
+	t_unfix(&f);
+}
+
+/* ... and a live owner renews over it: -243. */
+static void t_owner_renews_over_free(struct memdisk *md, void *arg,
+				     const struct memdisk_event *ev)
+{
+	struct ondisk_leader lr;
+
+	(void)arg;
+	(void)ev;
+	t_slot_get(md, &SZ512, OWNER, &lr);
+	if (lr.owner_generation < OWNER_GEN)
+		t_slot_set(md, &SZ512, OWNER, OWNER_GEN, OWNER_TS + 1, T_IO);
+	else
+		t_slot_bump(md, &SZ512, OWNER);
+}
+
+static void test_stale_free_slot_live(void **state)
+{
+	struct t_fix f;
+	struct memdisk_rule r;
+
+	(void)state;
+	t_fix(&f, T_IO);
+	t_slot_set(f.md, &SZ512, OWNER, OWNER_GEN - 1, 0, T_IO);
+	memdisk_rule_init(&r);
+	r.ops = MEMDISK_OP_SLEEP;
+	r.nth = 2;              /* the first sleep still sees the free slot */
+	r.count = 1000000;
+	r.action = MEMDISK_ACT_CALL;
+	r.fn = t_owner_renews_over_free;
+	assert_true(memdisk_add_rule(f.md, &r) >= 0);
+	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl, 0, NULL),
+			 SANLK_ACQUIRE_IDLIVE);
+	assert_int_equal(t_writes(&f), 0);
+	t_unfix(&f);
+}
+
 /* ... and one second less is not enough: abort the last sleep. */
 static void test_dead_owner_not_before(void **state)
 {
@@ -333,7 +410,7 @@ static void test_owner_nowait(void **state)
 
 /* ---- §5.4 e: the owner released after someone else committed it ---- */
 
-static void t_owner_dblock(struct t_fix *f, uint32_t flags)
+static void t_owner_dblock_lver(struct t_fix *f, uint32_t flags, uint64_t lver)
 {
 	struct ondisk_dblock db;
 
@@ -343,9 +420,14 @@ static void t_owner_dblock(struct t_fix *f, uint32_t flags)
 	db.inp = OWNER;
 	db.inp2 = OWNER_GEN;
 	db.inp3 = OWNER_TS;
-	db.lver = 6;
+	db.lver = lver;
 	db.flags = flags;
 	t_dblock_put(f->md, 0, &SZ512, OWNER, &db, NULL);
+}
+
+static void t_owner_dblock(struct t_fix *f, uint32_t flags)
+{
+	t_owner_dblock_lver(f, flags, 6);
 }
 
 static void test_owner_released_dblock(void **state)
@@ -362,6 +444,37 @@ static void test_owner_released_dblock(void **state)
 	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl, 0, NULL),
 			 SANLK_ACQUIRE_IDLIVE);
 	t_owner_dblock(&f, DBLOCK_FL_RELEASED);
+	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl, 0, &lr), 0);
+	t_expect_taken(&f, &lr);
+	t_unfix(&f);
+}
+
+/* F3 (sim/README.md): a RELEASED dblock of an earlier version (an old
+ * release landing late, or a newer write that missed disk 0) says nothing
+ * about the version the leader names: the live owner keeps it.  One of a
+ * newer version (a retract of a later ballot) lets us in. */
+static void test_owner_released_stale_lver(void **state)
+{
+	struct t_fix f;
+	struct ondisk_leader lr;
+	struct ondisk_dblock db;
+
+	(void)state;
+	t_fix(&f, T_IO);
+	t_owner_renews(&f);
+	t_leader_owned(f.md, 0, &SZ512, 6, OWNER, OWNER_GEN, OWNER_TS, 3);
+	t_owner_dblock_lver(&f, DBLOCK_FL_RELEASED, 5);
+	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl, 0, NULL),
+			 SANLK_ACQUIRE_IDLIVE);
+	t_owner_dblock_lver(&f, DBLOCK_FL_RELEASED, 0);   /* 3.8.5 retract */
+	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl, 0, NULL),
+			 SANLK_ACQUIRE_IDLIVE);
+	assert_int_equal(t_writes(&f), 0);
+	/* our retract of a ballot for version 7: no values, lver 7 */
+	memset(&db, 0, sizeof(db));
+	db.lver = 7;
+	db.flags = DBLOCK_FL_RELEASED;
+	t_dblock_put(f.md, 0, &SZ512, OWNER, &db, NULL);
 	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl, 0, &lr), 0);
 	t_expect_taken(&f, &lr);
 	t_unfix(&f);
@@ -467,9 +580,11 @@ static void test_owner_zero(void **state)
 	t_unfix(&f);
 }
 
-/* Between the owner wait and our first ballot, another host commits a
- * value we left on disk in an earlier call: we are the owner without
- * having written a dblock in this call; the dblock on disk is ours. */
+/* F2 (sim/README.md): between the owner wait and our first ballot,
+ * another host commits a value we left on disk in an earlier call, whose
+ * commit failed and whose retract left our dblock RELEASED (§5.9, KEEP).
+ * Others may already take that version through §5.4 e, so being named is
+ * not success: we ballot for the next version and commit it ourselves. */
 static void t_commit_us(struct memdisk *md, void *arg,
 			const struct memdisk_event *ev)
 {
@@ -484,6 +599,7 @@ static void t_commit_us(struct memdisk *md, void *arg,
 	db.inp2 = 1;
 	db.inp3 = 321;
 	db.lver = 7;
+	db.flags = DBLOCK_FL_RELEASED;
 	t_dblock_put(md, 0, &SZ512, 1, &db, NULL);
 	t_leader_owned(md, 0, &SZ512, 7, 1, 1, 321, 3);
 }
@@ -491,7 +607,7 @@ static void t_commit_us(struct memdisk *md, void *arg,
 static void test_made_owner_by_old_value(void **state)
 {
 	struct t_fix f;
-	struct ondisk_leader lr;
+	struct ondisk_leader lr, disk;
 	struct ondisk_dblock db;
 	struct memdisk_rule r;
 
@@ -505,20 +621,56 @@ static void test_made_owner_by_old_value(void **state)
 	r.fn = t_commit_us;
 	assert_true(memdisk_add_rule(f.md, &r) >= 0);
 	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl, 0, &lr), 0);
-	assert_int_equal(lr.lver, 7);
-	assert_int_equal(lr.write_id, 3);
-	assert_int_equal(f.pl.lver, 7);
-	assert_int_equal(f.pl.dblock.mbal, 2001);
-	assert_int_equal(f.pl.dblock.inp3, 321);
-	assert_int_equal(t_writes(&f), 0);
-	/* release: our dblock RELEASED; the leader (written by 3) stays */
+	assert_int_equal(lr.lver, 8);
+	assert_int_equal(lr.owner_id, 1);
+	assert_int_equal(lr.owner_generation, 1);
+	assert_int_equal(lr.write_id, 1);      /* our own commit */
+	t_leader_get(f.md, 0, &disk);
+	assert_true(memcmp(&disk, &lr, sizeof(disk)) == 0);
+	assert_int_equal(f.pl.lver, 8);
+	/* phase 1, phase 2, leader: the ballot ran above our old mbal */
+	assert_int_equal(t_writes(&f), 3);
+	t_dblock_get(f.md, 0, &SZ512, 1, &db, NULL);
+	assert_int_equal(db.lver, 8);
+	assert_int_equal(db.flags, 0);
+	assert_true(db.mbal > 2001);
+	/* release: our dblock RELEASED of version 8, the leader freed */
 	assert_int_equal(paxos_lease_release(&f.env, &f.pl, NULL), 0);
 	t_dblock_get(f.md, 0, &SZ512, 1, &db, NULL);
 	assert_int_equal(db.flags, DBLOCK_FL_RELEASED);
-	assert_int_equal(db.mbal, 2001);
+	assert_int_equal(db.lver, 8);
 	t_leader_get(f.md, 0, &lr);
-	assert_true(lr.timestamp != 0);
-	assert_int_equal(t_writes(&f), 1);
+	assert_int_equal(lr.timestamp, 0);
+	t_unfix(&f);
+}
+
+/* Named by another host's commit, then the ballot we run instead fails
+ * before its phase 2: while the leader names us, a RELEASED dblock of the
+ * named version lets others in (§5.4 e with the F3 lver check). */
+static void test_made_owner_then_fail(void **state)
+{
+	struct t_fix f;
+	struct ondisk_dblock db;
+	struct memdisk_rule r;
+
+	(void)state;
+	t_fix(&f, T_IO);
+	t_slot_set(f.md, &SZ512, OWNER, OWNER_GEN, 0, T_IO);   /* owner gone */
+	memdisk_rule_init(&r);
+	r.ops = MEMDISK_OP_READ;
+	r.nth = 3;
+	r.action = MEMDISK_ACT_CALL;
+	r.fn = t_commit_us;
+	assert_true(memdisk_add_rule(f.md, &r) >= 0);
+	/* the phase-1 write of the ballot for version 8 fails */
+	t_rule(f.md, -1, MEMDISK_OP_WRITE, 0, 1, 1, MEMDISK_ACT_FAIL, -EIO);
+	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl, 0, NULL),
+			 SANLK_DBLOCK_WRITE);
+	assert_int_equal(f.pl.mode, PAXOS_MODE_NONE);
+	t_dblock_get(f.md, 0, &SZ512, 1, &db, NULL);
+	assert_int_equal(db.flags, DBLOCK_FL_RELEASED);
+	assert_int_equal(db.lver, 7);
+	assert_int_equal(db.inp, 0);
 	t_unfix(&f);
 }
 
@@ -563,17 +715,22 @@ int main(void)
 		cmocka_unit_test(test_owner_slot_other_id),
 		cmocka_unit_test(test_owner_older_generation),
 		cmocka_unit_test(test_dead_owner_wait),
+		cmocka_unit_test(test_dead_owner_io_from_delta),
+		cmocka_unit_test(test_stale_free_slot),
+		cmocka_unit_test(test_stale_free_slot_live),
 		cmocka_unit_test(test_dead_owner_not_before),
 		cmocka_unit_test(test_dead_owner_tracked),
 		cmocka_unit_test(test_owner_renews_late),
 		cmocka_unit_test(test_owner_nowait),
 		cmocka_unit_test(test_owner_released_dblock),
 		cmocka_unit_test(test_owner_released_self_written),
+		cmocka_unit_test(test_owner_released_stale_lver),
 		cmocka_unit_test(test_leader_changes_during_wait),
 		cmocka_unit_test(test_abort_first_sleep),
 		cmocka_unit_test(test_owner_errors),
 		cmocka_unit_test(test_owner_zero),
 		cmocka_unit_test(test_made_owner_by_old_value),
+		cmocka_unit_test(test_made_owner_then_fail),
 		cmocka_unit_test(test_host_live_eval),
 	};
 
