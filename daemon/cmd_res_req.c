@@ -75,9 +75,10 @@ void cmd_res_request(struct job *j)
 	rv = paxos_request_write(&ed.env, &pl, in.lver, force,
 				 j->req.h.cmd_flags & SANLK_REQUEST_NEXT_LVER,
 				 &owner);
-	/* §8.1 step 7 */
-	if (rv == 0 && owner && (in.lver || force || (j->req.h.cmd_flags &
-						       SANLK_REQUEST_NEXT_LVER)))
+	/* §8.1 step 7 (our own bit is never set: a lease we hold ourselves
+	 * is examined only by an explicit EXAMINE) */
+	if (rv == 0 && owner && owner != li.host_id &&
+	    (in.lver || force || (j->req.h.cmd_flags & SANLK_REQUEST_NEXT_LVER)))
 		if (res_ls_notify(space, owner) < 0)
 			log_debug("request: cannot notify host %llu",
 				  (unsigned long long)owner);

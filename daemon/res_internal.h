@@ -26,7 +26,9 @@
  *    lockspace module (ls_*), and never together with a client slot mutex
  *    (those are leaf locks taken before or after, never inside).  Lock
  *    order where both are needed: ls_mod.mutex -> res_mod.mutex (the
- *    lockspace module may call res_ls_* with its mutex held).
+ *    lockspace module may call res_ls_* with its mutex held).  Leaf locks
+ *    that may be taken inside res_mod.mutex: res_pool_mutex (res_pool.c)
+ *    and res_ls_mutex (res_ls.c).
  *  - [op] fields (the paxos lease, its open disks) belong to the one
  *    thread that set r->op_busy under the mutex (the acquiring worker, the
  *    releasing/converting worker, or the background thread).  Nobody else

@@ -228,6 +228,9 @@ def test_bad_input_nothing_written(one, procs):
     assert a.acquire([Res("LS", "R0", [(c.res_path, 512)])]) == SANLK_LEADER_MAGIC
     # wrong required version (SANLK_RES_LVER)
     assert a.acquire([R(0, flags=RES_LVER, lver=99)]) == SANLK_ACQUIRE_LVER
+    # num_hosts over the lease's max_hosts (3.8.5 writes it, and its
+    # daemon later crashes reading that lease): refused, nothing written
+    assert a.acquire([R(0, flags=RES_NUM_HOSTS, data32=5000)]) == -EINVAL
     # outside the file, not sector aligned, no disk, bad paths
     assert a.acquire([Res("LS", "R0", [(c.res_path, 64 * MiB)])]) == -90
     assert a.acquire([Res("LS", "R0", [(c.res_path, 10 * MiB - 512)])]) == -90
