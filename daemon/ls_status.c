@@ -16,6 +16,7 @@
 
 #include "common/log.h"
 #include "daemon/ls_internal.h"
+#include "daemon/res_ls.h"
 
 #define LS_TEXT_MAX 4096   /* api.md §8.7: longest status text */
 
@@ -36,6 +37,11 @@ int ls_status_text(const struct lspace *ls, char *buf, size_t size)
 {
 	int extend = ls_mod.cfg.renewal_read_extend_sec > 0 ?
 		     ls_mod.cfg.renewal_read_extend_sec : (int)ls->io_timeout;
+	int used = 0, used_by_orphans = 0;
+
+	/* set_config flags live in the resource manager (safe to ask with
+	 * the lockspace mutex held: it takes only its own leaf lock). */
+	res_ls_used_flags(ls->name, ls->space_id, &used, &used_by_orphans);
 
 	return snprintf(buf, size,
 		"list=%s space_id=%u io_timeout=%u sector_size=%u "
@@ -50,7 +56,8 @@ int ls_status_text(const struct lspace *ls, char *buf, size_t size)
 		ls_list_name(ls), ls->space_id, ls->io_timeout,
 		ls->sizes.sector_size, ls->sizes.align_size,
 		ls->host_generation, ls->renew_fail, ls->space_dead,
-		ls->killing_pids, 0, 0, 0, extend, 0, ls->corrupt_result,
+		ls->killing_pids, 0, used, used_by_orphans, extend, 0,
+		ls->corrupt_result,
 		ls->acquire_last_result, ls->renewal_last_result,
 		ls->acquire_last_attempt, ls->acquire_last_success,
 		ls->renewal_last_attempt, ls->renewal_last_success);
