@@ -120,6 +120,10 @@ void cmd_res_read_owners(struct job *j)
 		rv = owners ? paxos_read_owners(&ed.env, &pl, &leader, owners,
 						PAXOS_MAX_OWNERS, &count) : -ENOMEM;
 		res_env_close_async(&ed, DISK_OPEN_RDONLY);
+		/* 3.8.5 (observed): no lease at the location (bad or cleared
+		 * magic) answers -EINVAL here, not SANLK_LEADER_MAGIC. */
+		if (rv == SANLK_LEADER_MAGIC)
+			rv = -EINVAL;
 		/* Unlike READ_RESOURCE, both names must be given and match
 		 * (3.8.5, observed: an empty name fails -226 / -227). */
 		if (rv == 0 && strncmp(leader.space_name, in.lockspace_name,
