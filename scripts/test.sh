@@ -47,9 +47,7 @@ fi
 
 mkdir -p "$LOGDIR"
 
-build() {              # build NAME make-args...
-	local name=$1; shift
-	# Many daemons (ours and Debian's) run at once in the parallel integration
+# Many daemons (ours and Debian's) run at once in the parallel integration
 # run, and every open lease disk takes a Linux AIO context from a
 # system-wide pool (fs.aio-max-nr, 65536 by default): raise it so tests do
 # not fail with -EAGAIN from io_setup under load.
@@ -57,7 +55,9 @@ if [ "$(id -u)" = 0 ] && [ "$(cat /proc/sys/fs/aio-max-nr 2>/dev/null || echo 0)
 	sysctl -qw fs.aio-max-nr=1048576 2>/dev/null || true
 fi
 
-section "build: make $* -j$JOBS"
+build() {              # build NAME make-args...
+	local name=$1; shift
+	section "build: make $* -j$JOBS"
 	if make -k -j"$JOBS" "$@"; then
 		account "$name" 0 0 0
 	else
