@@ -420,3 +420,9 @@ def test_config_example(dest, inst_env):
     env = dict(inst_env, SANLOCK_CONF=str(conf))
     r = run([dest / "usr/sbin/sanlock", "version"], env=env)
     assert (r.rc, r.out) == (0, "3.8.5\n"), r
+
+
+def test_installed_runs_demo(dest, tmp_path):
+    """The installed sanlock runs README's demo (three hosts, take-over)."""
+    from test_demo import check_account, run_demo
+    check_account(run_demo(dest / "usr/sbin/sanlock", tmp_path / "demo"))
