@@ -923,3 +923,57 @@ def test_c_api_on_our_library(theirs, joined, libname, workdir):
     assert o["hosts_null"] == -22
     assert o["end_event_closed"] == -114
     assert o["acquire_9"] == -22
+
+
+def test_debian_cli_against_our_daemon(ours, theirs, procs, tmp_path):
+    """Wire compatibility the other way round: Debian's 3.8.5 CLI talking
+    to OUR daemon prints what it prints talking to its own daemon, for
+    add_lockspace, gets -h 1, status and rem_lockspace (same host name,
+    same lockspace on an equal file; only paths and moving numbers differ)."""
+    user, group = _user_group()
+    sides = {}
+    for who, daemon_bin in (("ours", ours.path), ("theirs", THEIRS_PATH)):
+        rd = tmp_path / f"run-{who}"
+        rd.mkdir()
+        f = tmp_path / f"{who}-ls"
+        with open(f, "wb") as fh:
+            fh.truncate(1 << 20)
+        r = ours("direct", "init", "-s", f"ls1:0:{f}:0", "-o", "1")
+        assert r.rc == 0, r
+        env = dict(os.environ, SANLOCK_RUN_DIR=str(rd), SANLOCK_PRIVILEGED="0")
+        p = procs.start([daemon_bin, "daemon", "-D", "-w", "0", "-l", "0",
+                         "-h", "0", "-U", user, "-G", group, "-e", "host1"],
+                        env=env, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL)
+        cli_env = {"SANLOCK_RUN_DIR": str(rd)}
+        wait_for(lambda: "daemon version error" not in
+                 theirs("client", "version", env=cli_env, timeout=10).out,
+                 DAEMON_START_TIMEOUT, f"{who}'s daemon socket")
+        sides[who] = (p, f, cli_env)
+
+    def both(*args):
+        outs = {}
+        for who, (_, f, cli_env) in sides.items():
+            r = theirs(*[a.replace("FILE", str(f)) for a in args],
+                       env=cli_env, timeout=JOIN_TIMEOUT)
+            outs[who] = (r.rc, norm(r.out.replace(str(f), "FILE")))
+        assert outs["ours"] == outs["theirs"], outs
+        return outs["ours"]
+
+    rc, out = both("client", "add_lockspace", "-s", "ls1:1:FILE:0", "-o", "1")
+    assert rc == 0 and out.endswith("done 0\n"), out
+    # host data appears after each daemon's first renewal check
+    for who, (_, f, cli_env) in sides.items():
+        wait_for(lambda: "\nh 1 gen 1" in theirs("client", "gets", "-h", "1",
+                                                  env=cli_env).out,
+                 JOIN_TIMEOUT, f"host data in {who}'s daemon")
+    rc, out = both("client", "gets", "-h", "1")
+    assert out == "s ls1:1:FILE:0 \nh 1 gen 1 timestamp N LIVE\n", out
+    rc, out = both("client", "status")
+    assert out.startswith("daemon host1\n") and "s ls1:1:FILE:0\n" in out, out
+    rc, out = both("client", "rem_lockspace", "-s", "ls1:1:FILE:0")
+    assert rc == 0, out
+    rc, out = both("client", "shutdown", "-w", "1")
+    assert (rc, out) == (0, "shutdown force 0 wait 1\nshutdown done 0\n")
+    for who, (p, _, _) in sides.items():
+        p.wait(timeout=DAEMON_STOP_TIMEOUT)
