@@ -87,6 +87,11 @@ int cli_client_action(struct cli_args *a);
 /* `sanlock daemon ...`: converts the options and runs daemon_main(). */
 int cli_daemon_action(struct cli_args *a);
 
+/* Start and length of field k (0-based) of s split at colons not preceded
+ * by a backslash (spec/cli.md §1.4); 0 if s has fewer fields
+ * (cli/options.c). */
+int cli_field(const char *s, int k, const char **start, size_t *len);
+
 /* Print `<label> done <rv>` and, on failure, one stderr line naming the
  * problem (cli_done.c).  Returns the exit status (0 iff rv == 0). */
 int cli_done(const char *label, int rv);

@@ -215,33 +215,6 @@ void direct_print_leader(const struct ondisk_leader *lr, int is_lockspace)
 	}
 }
 
-/* Field k of s split at colons not preceded by a backslash. */
-static int direct_field(const char *s, int k, const char **start, size_t *len)
-{
-	const char *p = s, *f = s;
-	int n = 0;
-
-	for (; *p; p++) {
-		if (*p == '\\') {
-			if (!p[1])
-				break;
-			p++;
-			continue;
-		}
-		if (*p != ':')
-			continue;
-		if (n == k)
-			break;
-		n++;
-		f = p + 1;
-	}
-	if (n != k)
-		return 0;
-	*start = f;
-	*len = *p == '\\' ? strlen(f) : (size_t)(p - f);
-	return 1;
-}
-
 static uint64_t direct_number(const char *f, size_t len)
 {
 	char buf[64];
@@ -264,7 +237,7 @@ void direct_parse_location(const char *arg, struct direct_location *loc)
 	size_t len;
 
 	memset(loc, 0, sizeof(*loc));
-	if (direct_field(arg, 0, &f, &len)) {
+	if (cli_field(arg, 0, &f, &len)) {
 		if (len >= sizeof(raw))
 			len = sizeof(raw) - 1;
 		memcpy(raw, f, len);
@@ -272,8 +245,8 @@ void direct_parse_location(const char *arg, struct direct_location *loc)
 		sanlock_path_import(loc->path, raw, sizeof(loc->path));
 		loc->path[sizeof(loc->path) - 1] = '\0';
 	}
-	if (direct_field(arg, 1, &f, &len))
+	if (cli_field(arg, 1, &f, &len))
 		loc->offset = direct_number(f, len);
-	if (direct_field(arg, 2, &f, &len))
+	if (cli_field(arg, 2, &f, &len))
 		loc->size = direct_number(f, len);
 }

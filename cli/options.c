@@ -66,7 +66,7 @@ static uint64_t cli_dec_m(const char *s, size_t len)
 /* fields split at colons not preceded by a backslash                  */
 
 /* Start and length of field k (0-based) of s; 0 if s has fewer fields. */
-static int cli_field(const char *s, int k, const char **start, size_t *len)
+int cli_field(const char *s, int k, const char **start, size_t *len)
 {
 	const char *p = s, *f = s;
 	int n = 0;
