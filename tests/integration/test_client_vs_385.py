@@ -245,6 +245,32 @@ def start_holder(procs, who, *res, extra=()):
     return procs.start(args, env=env)
 
 
+def start_holding(procs, who, theirs, *res, extra=(), tries=3):
+    """start_holder, then wait until the daemon reports the leases held.
+    A holder whose acquire was refused exits (e.g. the daemon briefly out
+    of resources on a loaded machine): start another, `tries` at most, and
+    report each failed attempt's output."""
+    failures = []
+    for _ in range(tries):
+        h = start_holder(procs, who, *res, extra=extra)
+
+        def ok():
+            r = theirs("client", "inquire", "-p", str(h.pid))
+            return f"inquire done 0 res_count {len(res)}\n" in r.out
+        deadline = time.monotonic() + JOIN_TIMEOUT
+        while time.monotonic() < deadline:
+            if ok():
+                return h
+            if h.poll() is not None:
+                out, err = h.communicate()
+                failures.append((h.returncode, out, err))
+                break
+            time.sleep(POLL)
+        else:
+            pytest.fail(f"holder {h.pid} did not hold {res} in time")
+    pytest.fail(f"every holder exited without holding {res}: {failures}")
+
+
 def wait_holding(theirs, pid, count):
     def ok():
         r = theirs("client", "inquire", "-p", str(pid))
@@ -515,8 +541,7 @@ def test_lease_commands(ours, theirs, joined, procs):
 def test_orphans(ours, theirs, joined, procs):
     res = joined["res"]
     r1 = f"ls1:r1:{res}:0"
-    holder = start_holder(procs, ours, r1, extra=("-P", "1"))
-    wait_holding(theirs, holder.pid, 1)
+    holder = start_holding(procs, ours, theirs, r1, extra=("-P", "1"))
     holder.kill()
     holder.wait()
 
@@ -531,8 +556,7 @@ def test_orphans(ours, theirs, joined, procs):
     assert r.out.endswith(f"-\nr ls1:r1:{res}:0:1 p {holder.pid} ORPHAN\n")
 
     # an acquire meets the orphan: -117 unless -O 1 adopts it
-    holder2 = start_holder(procs, theirs, f"ls1:r2:{res}:{MiB}")
-    wait_holding(theirs, holder2.pid, 1)
+    holder2 = start_holding(procs, theirs, theirs, f"ls1:r2:{res}:{MiB}")
     pid = str(holder2.pid)
     r = same(ours, theirs, "client", "acquire", "-r", r1, "-p", pid)
     assert done(r, "acquire") == -117
