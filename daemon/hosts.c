@@ -12,6 +12,7 @@
 
 #include "sanlock_admin.h"
 #include "daemon/hosts.h"
+#include "lease/paxos.h"
 
 /* a - b, or 0 when the clock would have gone backwards. */
 static uint64_t hosts_age(uint64_t now, uint64_t then)
@@ -206,24 +207,19 @@ const char *hosts_state_name(uint32_t state)
 }
 
 int hosts_live(const struct host_rec *h, uint64_t gen, uint32_t our_io,
-	       uint32_t fire_timeout, uint64_t now)
+	       uint32_t fire_timeout)
 {
-	uint32_t io = h->io_timeout ? h->io_timeout : our_io;
-	uint64_t dead = 8ull * io + fire_timeout;
+	struct paxos_host_info hi = {
+		.first_check = h->first_check,
+		.last_check = h->last_check,
+		.last_live = h->last_live,
+		.timestamp = h->timestamp,
+		.owner_id = h->owner_id,
+		.owner_generation = h->owner_generation,
+		.io_timeout = h->io_timeout,
+	};
 
-	if (h->last_check == 0)                               /* 2 */
-		return 1;
-	if (h->timestamp == LEASE_FREE)                       /* 3 */
-		return 0;
-	if (h->owner_generation > gen)                        /* 4 */
-		return 0;
-	if (h->last_live == 0 &&
-	    hosts_age(now, h->first_check) > dead)            /* 5 */
-		return 0;
-	if (h->last_live != 0 &&
-	    hosts_age(now, h->last_live) > dead)              /* 6 */
-		return 0;
-	return 1;                                             /* 7 */
+	return paxos_host_live_evidence(&hi, 1, gen, our_io, fire_timeout);
 }
 
 int hosts_reportable(const struct host_rec *h)

@@ -89,11 +89,14 @@ uint32_t hosts_state(const struct host_rec *h, uint64_t our_host_id,
 /* "LIVE", "FAIL", ... as `client gets -h 1` prints them; "ERROR" else. */
 const char *hosts_state_name(uint32_t state);
 
-/* algorithms.md §4.4 host_live(host_id, gen) on a record that exists
- * (row 1, "record unavailable -> alive", is the caller's).  1 alive,
- * 0 dead.  our_io is used when the record's io_timeout is 0. */
+/* host_live(host_id, gen) of algorithms.md §4.4 on a record that exists
+ * (row 1, "record unavailable -> alive", is the caller's), by the
+ * evidence-based rule paxos_host_live_evidence() (lease/paxos.h; F4 of
+ * sim/README.md: 3.8.5's rows 3, 5 and 6 can declare a live holder dead
+ * from stale tracking).  1 alive, 0 dead.  our_io is used when the
+ * record's io_timeout is 0. */
 int  hosts_live(const struct host_rec *h, uint64_t gen, uint32_t our_io,
-		uint32_t fire_timeout, uint64_t now);
+		uint32_t fire_timeout);
 
 /* The record should appear in host_status (cli.md §3.2: non-zero
  * last_live or owner_id). */

@@ -168,5 +168,5 @@ int ls_host_live(const char *name, uint64_t host_id, uint64_t gen)
 	ls_lock();
 	w = (uint32_t)ls_mod.cfg.watchdog_fire_timeout;
 	ls_unlock();
-	return hosts_live(&h, gen, our_io, w, monotime());
+	return hosts_live(&h, gen, our_io, w);
 }

@@ -206,7 +206,7 @@ static void fz_host_rec(const struct hosts_table *t, uint64_t id,
 		 st == SANLK_HOST_UNKNOWN || st == SANLK_HOST_FAIL ||
 		 st == SANLK_HOST_DEAD, "state %u", st);
 	FZ_CHECK(strcmp(hosts_state_name(st), "ERROR") != 0, "state name");
-	rv = hosts_live(h, h->owner_generation, FZ_IO_MAX, w, now);
+	rv = hosts_live(h, h->owner_generation, FZ_IO_MAX, w);
 	FZ_CHECK(rv == 0 || rv == 1, "live %d", rv);
 	n = hosts_status_text(h, text, sizeof(text));
 	FZ_CHECK(n > 0 && strlen(text) == ((size_t)n < sizeof(text) ?

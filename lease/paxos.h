@@ -105,7 +105,7 @@ struct paxos_host_ops {
 	int (*read_delta)(void *ctx, uint64_t host_id,
 			  struct ondisk_leader *out);
 	/* §4.4 host_live(host_id, gen): 1 alive, 0 dead.  Never waits.
-	 * paxos_host_live_eval() below is the rule. */
+	 * paxos_host_live_evidence() below is the rule we use. */
 	int (*host_live)(void *ctx, uint64_t host_id, uint64_t generation);
 };
 
@@ -115,6 +115,18 @@ struct paxos_host_ops {
 int paxos_host_live_eval(const struct paxos_host_info *hs, int have_record,
 			 uint64_t generation, uint64_t now, uint32_t our_io,
 			 uint32_t fire_timeout);
+
+/* The rule our daemon and the simulator use instead (deviation from
+ * 3.8.5's §4.4, finding F4 of sim/README.md): dead only on evidence about
+ * that incarnation - a newer generation took the host_id, the incarnation
+ * released it (timestamp 0 at that generation), or our own examinations
+ * saw its record unchanged for longer than host_dead_seconds (last_check -
+ * max(last_live, first_check)).  Never dead because our tracking is stale
+ * (a slot seen free before the holder joined, or no examination since our
+ * own renewal got stuck): that only makes the caller wait.  No clock. */
+int paxos_host_live_evidence(const struct paxos_host_info *hs, int have_record,
+			     uint64_t generation, uint32_t our_io,
+			     uint32_t fire_timeout);
 
 /* host_dead_seconds (§2.1): 8*io + W. */
 uint64_t paxos_host_dead_seconds(uint32_t io, uint32_t fire_timeout);

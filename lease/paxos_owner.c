@@ -45,6 +45,26 @@ int paxos_host_live_eval(const struct paxos_host_info *hs, int have_record,
 	return 1;                                            /* row 7 */
 }
 
+int paxos_host_live_evidence(const struct paxos_host_info *hs, int have_record,
+			     uint64_t generation, uint32_t our_io,
+			     uint32_t fire_timeout)
+{
+	uint64_t dead, since;
+
+	if (!have_record || hs->last_check == 0)
+		return 1;                      /* unavailable / never examined */
+	if (hs->owner_generation > generation)
+		return 0;                      /* a newer incarnation */
+	if (hs->owner_generation < generation)
+		return 1;                      /* that incarnation not seen yet */
+	if (hs->timestamp == 0)
+		return 0;                      /* it released the host_id */
+	dead = paxos_host_dead_seconds(hs->io_timeout ? hs->io_timeout : our_io,
+				       fire_timeout);
+	since = hs->last_live ? hs->last_live : hs->first_check;
+	return !(hs->last_check > since && hs->last_check - since > dead);
+}
+
 int paxos_random_delay(const struct lease_env *env)
 {
 	uint64_t usec = env->random(env->ctx) % (PAXOS_RETRY_DELAY_USEC_MAX + 1);

@@ -92,7 +92,16 @@ out:
 }
 
 /* Index of a leader copy found on a majority of the verified disks
- * (compare range: first 152 bytes), or -1. */
+ * (compare range: first 152 bytes), or -1.
+ *
+ * Deviation from 3.8.5 (F9 of sim/README.md): the copies of the majority
+ * group can still differ in `timestamp` (owned vs free: a commit or a
+ * release that has landed on some disks only).  We use the copy with the
+ * largest timestamp, i.e. an "owned" copy over a "free" one, never simply
+ * the first disk's.  Taking a stale free copy of a version someone holds
+ * again lets a reader ballot the next version beside the holder; taking
+ * an owned copy of a version that is being released only makes the reader
+ * check the owner (§5.4), which is safe and at worst slower. */
 static int paxos_majority_leader(const struct paxos_lease *pl,
 				 const struct ondisk_leader *lr, const int *ok)
 {
@@ -100,15 +109,19 @@ static int paxos_majority_leader(const struct paxos_lease *pl,
 	int i, j;
 
 	for (i = 0; i < pl->num_disks; i++) {
-		int n = 0;
+		int n = 0, best = i;
 
 		if (!ok[i])
 			continue;
-		for (j = 0; j < pl->num_disks; j++)
-			if (ok[j] && ondisk_leader_same(&lr[i], &lr[j]))
-				n++;
+		for (j = 0; j < pl->num_disks; j++) {
+			if (!ok[j] || !ondisk_leader_same(&lr[i], &lr[j]))
+				continue;
+			n++;
+			if (lr[j].timestamp > lr[best].timestamp)
+				best = j;
+		}
 		if (n >= need)
-			return i;
+			return best;
 	}
 	return -1;
 }

@@ -122,29 +122,6 @@ static int sim_ops_read_delta(void *ctx, uint64_t host_id,
 	return rv;
 }
 
-/* --fix-host-live: an evidence-based variant of §4.4 (not 3.8.5's rule):
- * a holder is dead only if the tracked record is of its incarnation (or
- * a newer one) and showed no change for host_dead_seconds between our
- * examinations - never because our own tracking is stale. */
-static int sim_host_live_fixed(const struct paxos_host_info *hs, int have,
-			       uint64_t gen, uint32_t our_io)
-{
-	uint64_t dead, since;
-
-	if (!have || hs->last_check == 0)
-		return 1;
-	if (hs->owner_generation > gen)
-		return 0;
-	if (hs->owner_generation < gen)
-		return 1;                /* that incarnation never seen yet */
-	if (hs->timestamp == 0)
-		return 0;
-	dead = paxos_host_dead_seconds(hs->io_timeout ? hs->io_timeout : our_io,
-				       sim_w->cfg.w);
-	since = hs->last_live ? hs->last_live : hs->first_check;
-	return !(hs->last_check > since && hs->last_check - since > dead);
-}
-
 static int sim_ops_host_live(void *ctx, uint64_t host_id, uint64_t gen)
 {
 	struct sim_thread *th = ctx;
@@ -154,7 +131,8 @@ static int sim_ops_host_live(void *ctx, uint64_t host_id, uint64_t gen)
 		   host_id >= 1 && host_id <= (uint64_t)sim_w->cfg.nids;
 
 	int live = sim_w->cfg.fix_host_live ?
-		   sim_host_live_fixed(&hi, have, gen, h->io) :
+		   paxos_host_live_evidence(&hi, have, gen, h->io,
+					    sim_w->cfg.w) :
 		   paxos_host_live_eval(&hi, have, gen, sim_local_sec(h), h->io,
 					sim_w->cfg.w);
 

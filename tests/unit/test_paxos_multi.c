@@ -9,6 +9,7 @@
  *
  * Test code, one thread.
  */
+#include "lease/paxos_internal.h"
 #include "tests/unit/paxos_testenv.h"
 
 struct t_fix {
@@ -298,6 +299,34 @@ static void test_leader_diff(void **state)
 	t_unfix(&f);
 }
 
+/* F9 (sim/README.md): the majority group ignores the timestamp, so its
+ * copies can be "owned" and "free" of one version; the owned copy is
+ * used whatever its disk, for the full and the leader-only read. */
+static void test_majority_prefers_owned_copy(void **state)
+{
+	struct t_fix f;
+	struct ondisk_leader lr;
+	uint64_t mm = 0;
+	int owned;
+
+	(void)state;
+	for (owned = 0; owned < 3; owned++) {
+		int d;
+
+		t_fix(&f, 3);
+		for (d = 0; d < 3; d++)
+			t_leader_owned(f.md, d, &SZ512, 49, 2, 1,
+				       d == owned ? 777 : 0, 2);
+		assert_int_equal(paxos_read_lease(&f.env, &f.pl, 1, &lr, &mm,
+						  NULL, NULL), 0);
+		assert_int_equal(lr.lver, 49);
+		assert_int_equal(lr.timestamp, 777);
+		assert_int_equal(paxos_read_leader(&f.env, &f.pl, 1, 0, &lr), 0);
+		assert_int_equal(lr.timestamp, 777);
+		t_unfix(&f);
+	}
+}
+
 /* The leader write fails: the error, and a retract that keeps the
  * decided values in our dblock. */
 static void test_commit_fails(void **state)
@@ -400,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_phase2_read_fails),
 		cmocka_unit_test(test_timed_out_disk_excluded),
 		cmocka_unit_test(test_leader_diff),
+		cmocka_unit_test(test_majority_prefers_owned_copy),
 		cmocka_unit_test(test_commit_fails),
 		cmocka_unit_test(test_commit_lands_late),
 		cmocka_unit_test(test_retract_pending),
