@@ -2,7 +2,9 @@
 # by wildcard into one static archive (build/obj/<module>.a, -fPIC), so adding
 # a file never needs a Makefile edit.  Layers (lower never includes higher):
 #   common < ondisk < disk < lease < libwdmd < lib < daemon < cli
-# plus wdmd/ (the watchdog multiplexer program, over common + libwdmd).
+# plus wdmd/ (the watchdog multiplexer program, over common + libwdmd) and
+# reset/ (sanlk-resetd, sanlk-reset: public headers and our shared
+# libsanlock_client + libwdmd only, like any outside program).
 #
 #   make              programs in build/bin, libraries in build/lib
 #   make SAN=1        the same with ASan+UBSan into build-san/
@@ -25,7 +27,7 @@ CFLAGS   += $(CSTD) $(WARN) $(OPT) -fPIC -fvisibility=hidden $(SANFLAGS)
 LDFLAGS  += $(SANFLAGS) -Wl,-z,relro -Wl,-z,now
 LIBS     := -laio -lpthread -lrt
 
-MODULES  := common ondisk disk lease libwdmd lib daemon cli wdmd
+MODULES  := common ondisk disk lease libwdmd lib daemon cli wdmd reset
 # lib/ files that only the full libsanlock gets (local disk access)
 LIB_DIRECT_SRC := $(wildcard lib/direct*.c)
 LIB_CLIENT_SRC := $(filter-out $(LIB_DIRECT_SRC),$(wildcard lib/*.c))
@@ -41,8 +43,13 @@ CLIENT_OBJS := $(call objs_of,$(LIB_CLIENT_SRC)) $(call mod_objs,common)
 DIRECT_OBJS := $(call objs_of,$(LIB_DIRECT_SRC))
 DAEMON_OBJS := $(call mod_objs,daemon)
 CLI_OBJS    := $(call mod_objs,cli)
+# reset/: two programs; every object but their main()s also goes into the
+# unit tests.
+RESET_MAINS := $(B)/obj/reset/resetd_main.o $(B)/obj/reset/reset_main.o
+RESET_OBJS  := $(filter-out $(RESET_MAINS),$(call mod_objs,reset))
 
-PROGS    := $(B)/bin/sanlock $(if $(WDMD_OBJS),$(B)/bin/wdmd)
+PROGS    := $(B)/bin/sanlock $(if $(WDMD_OBJS),$(B)/bin/wdmd) \
+            $(if $(RESET_OBJS),$(B)/bin/sanlk-resetd $(B)/bin/sanlk-reset)
 LIBSO    := $(B)/lib/libsanlock.so.1.0 $(B)/lib/libsanlock_client.so.1.0 \
             $(if $(LIBWDMD_OBJS),$(B)/lib/libwdmd.so.1.0)
 LIBLINKS := $(patsubst %.so.1.0,%.so.1,$(LIBSO))
@@ -89,13 +96,31 @@ $(B)/lib/libwdmd.so.1.0: $(LIBWDMD_OBJS) $(call mod_objs,common) libwdmd/libwdmd
 	$(CC) -shared $(LDFLAGS) -Wl,-soname,libwdmd.so.1 \
 	  -Wl,--version-script=libwdmd/libwdmd.sym -o $@ $(filter %.o,$^)
 
+# sanlk-resetd, sanlk-reset (spec/cli.md §5): compiled without -I. so that
+# only include/ (the public headers) is reachable, and linked against our
+# shared libsanlock_client and libwdmd as 3.8.5's tools are (only exported
+# symbols link).  RUNPATH $ORIGIN/../lib finds build/lib from build/bin;
+# installed, the libraries are found in the system library directories
+# (LD_LIBRARY_PATH overrides both).
+RESET_LDLIBS := -L$(B)/lib -lsanlock_client -lwdmd -Wl,-rpath,'$$ORIGIN/../lib'
+RESET_LIBDEPS := $(B)/lib/libsanlock_client.so.1 $(B)/lib/libwdmd.so.1
+$(B)/obj/reset/%.o: CPPFLAGS := $(filter-out -I.,$(CPPFLAGS))
+
+$(B)/bin/sanlk-resetd: $(B)/obj/reset/resetd_main.o $(RESET_OBJS) $(RESET_LIBDEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(RESET_LDLIBS)
+
+$(B)/bin/sanlk-reset: $(B)/obj/reset/reset_main.o $(RESET_OBJS) $(RESET_LIBDEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(RESET_LDLIBS)
+
 $(B)/lib/%.so.1: $(B)/lib/%.so.1.0
 	ln -sf $(notdir $<) $@
 	ln -sf $(notdir $<) $(B)/lib/$*.so
 
 # Unit tests: one binary per tests/unit/test_*.c, linked with every internal
-# object except cli/ (the only module with a main()), plus cmocka.
-$(B)/tests/test_%: $(B)/obj/tests/unit/test_%.o $(UNIT_HELP) $(call objs_of,$(wildcard lib/*.c)) $(DAEMON_OBJS) $(CORE_OBJS) $(filter-out %/wdmd/main.o,$(WDMD_OBJS))
+# object except cli/ and the main()s of wdmd/ and reset/, plus cmocka.
+$(B)/tests/test_%: $(B)/obj/tests/unit/test_%.o $(UNIT_HELP) $(call objs_of,$(wildcard lib/*.c)) $(DAEMON_OBJS) $(CORE_OBJS) $(filter-out %/wdmd/main.o,$(WDMD_OBJS)) $(RESET_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LIBS)
 

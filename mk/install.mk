@@ -7,7 +7,9 @@
 #
 # Default layout (PREFIX=/usr):
 #   /usr/sbin/sanlock, /usr/sbin/wdmd, /usr/sbin/sanlk-resetd (*)
-#   /usr/bin/sanlk-reset (*)
+#   /usr/bin/sanlk-reset (*) (RUNPATH $ORIGIN/../lib, which is not the
+#       multiarch directory: installed, they load the libraries from the
+#       system library path; LD_LIBRARY_PATH overrides both)
 #   /usr/lib/<multiarch>/lib{sanlock,sanlock_client,wdmd}.so.1.0 (real files)
 #       + .so.1 and .so symlinks to them
 #   /usr/lib/<multiarch>/pkgconfig/libsanlock.pc, libsanlock_client.pc
@@ -17,9 +19,9 @@
 #   /etc/sanlock/sanlock.conf (example, every key commented out; never
 #       overwrites an existing file)
 #   /lib/systemd/system/sanlock.service wdmd.service [sanlk-resetd.service (*)]
-# (*) only when build/bin/sanlk-resetd / build/bin/sanlk-reset exist: the
-#     reset tools are built by a later change; their man pages and unit go
-#     with them.
+# (*) built by default from reset/ (they are in PROGS); each is installed,
+#     with its man page (and sanlk-resetd with its unit), only when
+#     $(B)/bin/sanlk-resetd / $(B)/bin/sanlk-reset exist.
 #
 # Every step overwrites (install -m, ln -sfn), so running it twice gives the
 # same tree.  The library files are installed 0644 as Debian does.
