@@ -1,20 +1,20 @@
 /*
  * res_pool.c - idle disk handles kept open for reuse by lease operations.
  *
- * Every disk/ handle owns a Linux AIO context: opening one costs an
- * io_setup and closing it an io_destroy, which waits for an RCU grace
- * period (tens of milliseconds) and whose contexts count against the
- * system-wide fs.aio-max-nr.  An acquire that opens and closes its lease
- * file (and the lockspace file for the owner check) each time makes the
- * daemon slow and, under load, runs out of AIO contexts (-EAGAIN).  So
- * handles of finished operations wait here, by path and open flags, for
- * the next operation on the same file.
+ * A disk/ handle is cheap (an fd; AIO contexts are shared by the whole
+ * process, disk/disk_ctx.c), but opening one still costs a path lookup,
+ * an O_DIRECT open, fstat and a sector-size ioctl.  Operations that touch
+ * the same files again and again (acquire/release of the leases of one
+ * lease file, the owner check reading the lockspace file) take the
+ * handles of finished operations from here instead, by path and open
+ * flags.
  *
- * A handle is used by one thread at a time (disk.h): the pool hands each
- * out to one borrower.  A file replaced under the same path is never
- * reused: the entry remembers the (dev, ino) the path had when the handle
- * was opened and is dropped if the path now names another file.  Idle
- * handles are closed after RES_POOL_IDLE_SEC, and when the pool is full.
+ * The pool hands each handle out to one borrower at a time (disk.h would
+ * allow sharing, but a borrower may close what it borrowed).  A file
+ * replaced under the same path is never reused: the entry remembers the
+ * (dev, ino) the path had when the handle was opened and is dropped if
+ * the path now names another file.  Idle handles are closed after
+ * RES_POOL_IDLE_SEC, and when the pool is full.
  *
  * State: res_pool[] guarded by res_pool_mutex (a leaf lock).  Closing runs
  * outside the lock, on the background thread when possible.

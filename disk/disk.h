@@ -10,14 +10,22 @@
  * attempt, it works the same on files and block devices with O_DIRECT, and
  * it is what 3.8.5 uses, so timeout behaviour matches the reference.
  *
- * Threads: a disk_handle may be used by one thread at a time (each
- * lockspace/resource worker opens its own).  Buffers from disk_buf_alloc
- * may be freed from any thread; the in-flight bookkeeping is guarded by an
- * internal mutex.
+ * AIO contexts are shared: the process keeps a small pool of them, one
+ * per I/O in progress at a time, not one per open disk (disk_internal.h),
+ * so an open handle costs a file descriptor and a few bytes, and holding
+ * many disks open uses no fs.aio-nr.
+ *
+ * Threads: a disk_handle is immutable after disk_open and may be used by
+ * any number of threads at once (closing it while in use is a bug).
+ * Buffers from disk_buf_alloc may be freed from any thread; the in-flight
+ * bookkeeping is guarded by an internal mutex.  After fork() the child
+ * starts with an empty pool of its own (the parent's contexts are not
+ * inherited by the kernel).
  *
  * Errors: 0 on success, SANLK_AIO_TIMEOUT when the I/O did not complete in
  * time (it may still land later), -ECANCELED when the timed-out I/O was
- * cancelled, or another negative errno.
+ * cancelled, or another negative errno (-EAGAIN from io_setup when the
+ * system has no AIO context left and the process has none yet).
  */
 #ifndef DISK_H
 #define DISK_H
@@ -28,7 +36,10 @@
 #include "sanlock_rv.h"
 
 #define DISK_BUF_ALIGN       4096
-#define DISK_MAX_INFLIGHT    64     /* timed-out I/Os a handle may leave behind */
+/* Timed-out I/Os still in flight to one file or device, in the whole
+ * process; past it, I/O to that storage fails with SANLK_AIO_TIMEOUT
+ * without being issued. */
+#define DISK_MAX_INFLIGHT    64
 
 struct disk_handle;
 
@@ -38,8 +49,8 @@ struct disk_handle;
 /* Open path (file or block device).  Directories: -EISDIR; missing: -ENOENT;
  * permission: -EACCES / -EROFS. */
 int  disk_open(const char *path, uint32_t flags, struct disk_handle **out);
-/* Close; I/O still in flight is handed to the disk layer's reaper so that
- * its buffer and context outlive it. */
+/* Close; I/O still in flight stays in its pool context (the kernel holds
+ * the file) until the disk layer collects it. */
 void disk_close(struct disk_handle *d);
 const char *disk_path(const struct disk_handle *d);
 

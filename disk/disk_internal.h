@@ -1,23 +1,37 @@
 /*
  * disk_internal.h - private to disk/ (and its unit test): the structures
- * behind struct disk_handle, the buffer header, the per-handle libaio state
- * and the process-wide orphan list with its reaper thread.
+ * behind struct disk_handle, the buffer header, the shared libaio contexts
+ * and the reaper thread.
+ *
+ * Design: AIO contexts are not tied to handles or threads.  The process
+ * keeps a pool of them (disk_ctx.c), grown on demand up to DISK_CTX_MAX:
+ * every disk_read/disk_write checks one out for the duration of the call
+ * ("takes" it), submits its iocb there, waits on it, and puts it back.  So
+ * the number of contexts follows the number of I/Os in progress at once,
+ * not the number of open disks (a daemon holding 1000 leases keeps 1000
+ * open handles but only a few contexts).  An I/O that timed out stays in
+ * its context as an "orphan" and keeps its slot until its completion is
+ * collected, by whoever takes that context next (completions are routed
+ * to their slot by the iocb's data pointer, whatever handle issued them)
+ * or by the reaper, which polls idle contexts that have orphans.
  *
  * Ownership and locking (one rule for the whole module):
- *   - disk_lock() (a single process-wide mutex, disk_reaper.c) guards every
+ *   - disk_lock() (a single process-wide mutex, disk_ctx.c) guards every
  *     field marked "[L]" below: buffer in-flight/freed flags, iocb slot
- *     states, the orphan count, the busy/closed flags, and the orphan list.
- *   - Other fields of a disk_handle/disk_aio belong to the one thread that
- *     uses the handle (disk.h: one thread at a time).
+ *     states, orphan counts, the taken flags, the idle stack and the
+ *     orphan list.
  *   - io_getevents() on a context is called by exactly one thread at a
- *     time: the owner while aio->busy is set, else the reaper (which
- *     polls without blocking, with disk_lock held, so the owner cannot
- *     become busy in the middle of the poll).
+ *     time: the thread that took it, else the reaper (which polls without
+ *     blocking, with disk_lock held, so nobody can take the context in the
+ *     middle of the poll).
+ *   - A disk_handle is immutable after disk_open: any number of threads
+ *     may use it at once; closing it while in use is the caller's bug.
  *
  * Terms: an "orphan" is an iocb whose caller gave up on it (timeout with a
  * failed cancel, or an io_getevents failure): the kernel still owns its
- * iocb and buffer, and its slot stays taken until its completion event is
- * collected, by the owner's next I/O, the reaper, or neither (abandoned).
+ * iocb and buffer (and its reference to the file, so the handle may be
+ * closed), and its slot stays taken until its completion event is
+ * collected.
  */
 #ifndef DISK_INTERNAL_H
 #define DISK_INTERNAL_H
@@ -29,13 +43,17 @@
 
 #include "disk/disk.h"
 
-/* Slots per context: DISK_MAX_INFLIGHT orphans plus the I/O in progress. */
-#define DISK_AIO_SLOTS        (DISK_MAX_INFLIGHT + 1)
-/* Closed handles whose orphans the reaper is still waiting for.  Beyond
- * this a closed handle's context and buffers are abandoned (never freed,
- * so still memory-safe) and counted in disk_abandoned_count(). */
-#define DISK_REAPER_MAX       256
-/* How often the reaper polls the contexts on its list. */
+/* Slots per context: DISK_MAX_INFLIGHT orphans plus the I/O in progress,
+ * so a context is usable while it has fewer than DISK_MAX_INFLIGHT. */
+#define DISK_CTX_SLOTS        (DISK_MAX_INFLIGHT + 1)
+/* Contexts in the process: as many as I/Os in progress at one time.  The
+ * daemon's I/O threads are at most 64 workers (MAX_WORKER_THREADS_LIMIT),
+ * 256 lockspace threads (LS_MAX_LOCKSPACES) and the background thread;
+ * past the bound an I/O waits, within its own deadline, for a context to
+ * be put back (else SANLK_AIO_TIMEOUT without being issued).  Worst case
+ * fs.aio-nr use: DISK_CTX_MAX * DISK_CTX_SLOTS = 24960. */
+#define DISK_CTX_MAX          384
+/* How often the reaper polls the idle contexts that have orphans. */
 #define DISK_REAPER_POLL_MS   50
 
 #define DISK_BUF_MAGIC        0x6b736964u   /* "disk" */
@@ -50,23 +68,6 @@ struct disk_buf_hdr {
 	size_t   len;           /* usable bytes after the header */
 };
 
-enum disk_iop_state {
-	DISK_IOP_FREE = 0,
-	DISK_IOP_ACTIVE,        /* submitted, owner waits for it */
-	DISK_IOP_DONE,          /* owner's completion collected; res valid */
-	DISK_IOP_ORPHAN,        /* abandoned by the owner, still in flight */
-};
-
-struct disk_iop {
-	struct iocb          cb;     /* kernel reads it until the event is reaped */
-	int                  state;  /* [L] enum disk_iop_state */
-	int                  is_write;
-	long                 res;    /* [L] event result once DONE */
-	uint64_t             offset;
-	size_t               len;
-	struct disk_buf_hdr *buf;
-};
-
 /* What a write overlaps with: the same regular file (dev+ino) or the same
  * block device (rdev).  Partitions of one disk are not related. */
 struct disk_file_id {
@@ -75,69 +76,118 @@ struct disk_file_id {
 	ino_t ino;
 };
 
-struct disk_aio {
-	io_context_t        ctx;
-	struct disk_file_id id;
-	struct disk_iop     iop[DISK_AIO_SLOTS];
-	unsigned            orphans;      /* [L] slots in state ORPHAN */
-	int                 busy;         /* [L] owner inside disk_read/write */
-	int                 closed;       /* [L] handle closed: reaper owns it */
-	int                 listed;       /* [L] on the orphan list */
-	struct disk_aio    *prev, *next;  /* [L] orphan list links */
+enum disk_iop_state {
+	DISK_IOP_FREE = 0,
+	DISK_IOP_ACTIVE,        /* submitted, its issuer waits for it */
+	DISK_IOP_DONE,          /* issuer's completion collected; res valid */
+	DISK_IOP_ORPHAN,        /* abandoned by its issuer, still in flight */
+};
+
+struct disk_iop {
+	struct iocb          cb;     /* kernel reads it until the event is
+	                                reaped; cb.data points back here */
+	int                  state;  /* [L] enum disk_iop_state */
+	int                  is_write;  /* [L] */
+	long                 res;       /* [L] event result once DONE */
+	struct disk_file_id  id;        /* [L] storage it was issued to */
+	uint64_t             offset;    /* [L] */
+	size_t               len;       /* [L] */
+	struct disk_buf_hdr *buf;       /* [L] */
+};
+
+/* One libaio context of the pool. */
+struct disk_ctx {
+	io_context_t     io;
+	struct disk_iop  iop[DISK_CTX_SLOTS];
+	unsigned         orphans;       /* [L] slots in state ORPHAN */
+	int              taken;         /* [L] checked out by an I/O, or a
+	                                   parent's (foreign, after fork);
+	                                   else on the idle stack */
+	int              listed;        /* [L] on the orphan list */
+	struct disk_ctx *prev, *next;   /* [L] orphan list links */
 };
 
 struct disk_handle {
-	int              fd;
-	int              blk;
-	uint32_t         flags;
-	uint32_t         sector_size;
-	char            *path;
-	struct disk_aio *aio;
+	int                 fd;
+	int                 blk;
+	uint32_t            flags;
+	uint32_t            sector_size;
+	struct disk_file_id id;
+	char               *path;
 };
 
-/* disk_reaper.c: the lock, the orphan list and the reaper. */
+/* ---- disk_ctx.c: the lock, the context pool, completion collection ---- */
 void disk_lock(void);
 void disk_unlock(void);
-/* Wait (disk_lock held) until an orphan is reaped or until the absolute
+/* Wait (disk_lock held) until something changed in the pool (an orphan
+ * was collected, a context was put back) or until the absolute
  * CLOCK_MONOTONIC deadline in ns (0 = no deadline).  -ETIMEDOUT at the
  * deadline. */
-int  disk_wait_reaped_locked(uint64_t deadline_ns);
-/* Process io_events of a's context (disk_lock held). */
-void disk_aio_collect_locked(struct disk_aio *a, const struct io_event *ev,
+int  disk_cond_wait_locked(uint64_t deadline_ns);
+/* Take an idle context with a free slot, creating one if none and the
+ * pool is below its bound, else wait for one until the deadline
+ * (SANLK_AIO_TIMEOUT).  The io_setup error if the pool is empty and no
+ * context can be created. */
+int  disk_ctx_take_locked(uint64_t deadline_ns, struct disk_ctx **out);
+/* Take c, which must be idle (not taken). */
+void disk_ctx_take_this_locked(struct disk_ctx *c);
+/* Put back a context taken by the caller. */
+void disk_ctx_put_locked(struct disk_ctx *c);
+/* Process io_events of c (disk_lock held). */
+void disk_ctx_collect_locked(struct disk_ctx *c, const struct io_event *ev,
 			     int n);
-/* Non-blocking collection of whatever completed (disk_lock held, a not
- * being waited on by anyone else).  Returns events collected or -errno. */
-int  disk_aio_poll_locked(struct disk_aio *a);
-/* Turn slot p (ACTIVE) into an orphan (disk_lock held). */
-void disk_aio_orphan_locked(struct disk_aio *a, struct disk_iop *p);
-/* Find an orphaned write overlapping [offset, offset+len) of file id, on
- * any context of this process (disk_lock held).  Returns its context. */
-struct disk_aio *disk_orphan_overlap_locked(const struct disk_file_id *id,
+/* Non-blocking collection of whatever completed (disk_lock held, c taken
+ * by the caller or idle).  Returns events collected or -errno. */
+int  disk_ctx_poll_locked(struct disk_ctx *c);
+/* Turn slot p (ACTIVE) of c into an orphan (disk_lock held). */
+void disk_ctx_orphan_locked(struct disk_ctx *c, struct disk_iop *p);
+/* The context holding an orphaned write overlapping [offset, offset+len)
+ * of file id (disk_lock held), else NULL. */
+struct disk_ctx *disk_orphan_overlap_locked(const struct disk_file_id *id,
 					    uint64_t offset, size_t len);
-/* Destroy a's context and free it now, or hand it to the reaper if it
- * still has orphans (takes disk_lock). */
-void disk_aio_release(struct disk_aio *a);
-/* For tests: stop the reaper from collecting (owners still do), so that
- * the owner's own collection path can be tested deterministically. */
-void disk_reaper_set_paused(int paused);
-/* For tests: lower the reaper's limit (1..DISK_REAPER_MAX). */
-void disk_reaper_set_limit(unsigned n);
-/* For tests: closed contexts waiting for the reaper; abandoned ones. */
-unsigned disk_reaper_pending(void);
-uint64_t disk_abandoned_count(void);
+/* Orphans of file id in the whole process (disk_lock held). */
+unsigned disk_file_orphans_locked(const struct disk_file_id *id);
+/* The contexts that have orphans (disk_lock held), for the reaper. */
+struct disk_ctx *disk_orphan_list_locked(void);
+/* The reaper's condition variable (disk_lock is its mutex). */
+void disk_reaper_wait_locked(uint64_t deadline_ns);
+void disk_reaper_kick_locked(void);
 
-/* disk_buf.c (disk_lock held for the *_locked ones). */
+/* For tests: lower the pool bound (1..DISK_CTX_MAX); contexts beyond it
+ * stay until disk_ctx_trim. */
+void disk_ctx_set_limit(unsigned n);
+/* For tests: destroy the idle contexts that have no orphans; returns how
+ * many. */
+unsigned disk_ctx_trim(void);
+/* For tests: contexts in the pool; orphans in the whole process; orphans
+ * of d's file. */
+unsigned disk_ctx_count(void);
+unsigned disk_orphan_count(void);
+unsigned disk_orphans_of(const struct disk_handle *d);
+
+/* ---- disk_reaper.c ---- */
+/* Start the reaper thread if it is not running (disk_lock held); on
+ * failure the next orphan retries, and until then only I/Os that take
+ * the context collect its orphans. */
+void disk_reaper_start_locked(void);
+/* After fork, in the child: no reaper thread exists (disk_lock held). */
+void disk_reaper_forget_locked(void);
+/* For tests: stop the reaper from collecting (takers still do), so that
+ * collection by the next I/O can be tested deterministically. */
+void disk_reaper_set_paused(int paused);
+
+/* ---- disk_buf.c (disk_lock held for the *_locked ones) ---- */
 struct disk_buf_hdr *disk_buf_hdr_of(const void *buf);
 void disk_buf_io_begin_locked(struct disk_buf_hdr *h);
 void disk_buf_io_end_locked(struct disk_buf_hdr *h);
 /* For tests: buffers whose free is deferred until their I/O completes. */
 uint64_t disk_buf_deferred_count(void);
 
-/* disk_stats.c */
+/* ---- disk_stats.c ---- */
 void disk_stats_count_io(int is_write, size_t len);
 void disk_stats_count_timeout(void);
 
-/* disk_aio.c: CLOCK_MONOTONIC now in ns. */
+/* ---- disk_aio.c: CLOCK_MONOTONIC now in ns ---- */
 uint64_t disk_now_ns(void);
 
 #endif /* DISK_INTERNAL_H */

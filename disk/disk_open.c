@@ -14,8 +14,12 @@
  * filesystem; BLKSSZGET (the logical sector size) for a block device,
  * read once at open.
  *
- * Threads: a handle is used by one thread at a time (disk.h); the libaio
- * state behind it follows disk_internal.h's locking rules.
+ * A handle holds no AIO state (contexts are shared, disk_ctx.c), so
+ * opening and closing are cheap (open, fstat, ioctl / close) and use no
+ * kernel AIO resource.
+ *
+ * Threads: a handle is immutable after disk_open; any thread may use it,
+ * several at once (disk.h).
  */
 #include <assert.h>
 #include <errno.h>
@@ -95,7 +99,6 @@ fail:
 int disk_open(const char *path, uint32_t flags, struct disk_handle **out)
 {
 	struct disk_handle *d = NULL;
-	struct disk_aio *a = NULL;
 	struct stat st;
 	size_t plen;
 	int fd = -1, rv;
@@ -120,8 +123,7 @@ int disk_open(const char *path, uint32_t flags, struct disk_handle **out)
 		return fd;
 
 	d = calloc(1, sizeof(*d));
-	a = calloc(1, sizeof(*a));
-	if (!d || !a || !(d->path = strdup(path))) {
+	if (!d || !(d->path = strdup(path))) {
 		rv = -ENOMEM;
 		goto fail;
 	}
@@ -132,20 +134,15 @@ int disk_open(const char *path, uint32_t flags, struct disk_handle **out)
 	if (rv < 0)
 		goto fail;
 
-	a->id.blk = d->blk;
-	a->id.dev = d->blk ? st.st_rdev : st.st_dev;
-	a->id.ino = d->blk ? 0 : st.st_ino;
-	rv = io_setup(DISK_AIO_SLOTS, &a->ctx);   /* libaio: 0 or -errno */
-	if (rv < 0)
-		goto fail;
-	d->aio = a;
+	d->id.blk = d->blk;
+	d->id.dev = d->blk ? st.st_rdev : st.st_dev;
+	d->id.ino = d->blk ? 0 : st.st_ino;
 	*out = d;
 	return 0;
 fail:
 	if (d)
 		free(d->path);
 	free(d);
-	free(a);
 	close(fd);
 	return rv;
 }
@@ -154,9 +151,9 @@ void disk_close(struct disk_handle *d)
 {
 	if (!d)
 		return;
-	/* In-flight iocbs hold their own reference to the file. */
+	/* In-flight iocbs (orphans) hold their own reference to the file
+	 * and stay in their pool context until collected. */
 	close(d->fd);
-	disk_aio_release(d->aio);
 	free(d->path);
 	free(d);
 }

@@ -12,7 +12,14 @@
  * the test's teardown (and by an atexit handler), thaw first: a process
  * cannot exit while its AIO is stuck on a frozen filesystem.
  *
- * Runs single-threaded (the disk layer's reaper thread aside).
+ * Shared AIO contexts (disk_internal.h): several handles issue I/O through
+ * one context (the pool limited to one with disk_ctx_set_limit), a
+ * timed-out I/O of one handle leaves the others' I/O alone, completions
+ * are routed by iocb, many threads do I/O at once, a forked child gets a
+ * pool of its own.
+ *
+ * Runs single-threaded except where a test starts its own threads (and
+ * the disk layer's reaper thread).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -127,14 +134,10 @@ static void td_loop_detach(const char *dev)
 		td_sh("losetup -d %s 2>/dev/null", dev);
 }
 
+/* Orphans (timed-out I/Os in flight) of d's file or device. */
 static unsigned td_orphans(struct disk_handle *d)
 {
-	unsigned n;
-
-	disk_lock();
-	n = d->aio->orphans;
-	disk_unlock();
-	return n;
+	return disk_orphans_of(d);
 }
 
 /* Poll (bounded) until cond() holds. */
@@ -152,12 +155,35 @@ static int td_wait_for(int (*cond)(void))
 
 static int td_reaper_idle(void)
 {
-	return disk_reaper_pending() == 0;
+	return disk_orphan_count() == 0;
 }
 
 static int td_no_deferred(void)
 {
 	return disk_buf_deferred_count() == 0;
+}
+
+/* A healthy file beside the hanging device: I/O to it must not notice. */
+static struct disk_handle *td_open_healthy(const char *name)
+{
+	char path[TD_PATH];
+	struct disk_handle *d;
+
+	td_path(path, sizeof(path), name);
+	td_make_file(path, 1 << 20);
+	assert_int_equal(disk_open(path, 0, &d), 0);
+	return d;
+}
+
+/* Write a pattern to sector i of d and read it back (timeout 5 s). */
+static void td_rw_check(struct disk_handle *d, uint64_t sector, unsigned seed,
+			void *w, void *r)
+{
+	td_fill(w, 512, seed);
+	assert_int_equal(disk_write(d, 512 * sector, w, 512, 5), 0);
+	memset(r, 0, 512);
+	assert_int_equal(disk_read(d, 512 * sector, r, 512, 5), 0);
+	assert_memory_equal(w, r, 512);
 }
 
 /* ---------- group fixture ---------- */
@@ -543,6 +569,7 @@ static int td_hang_teardown(void **state)
 
 	td_thaw();
 	disk_reaper_set_paused(0);
+	disk_ctx_set_limit(DISK_CTX_MAX);
 	td_wait_for(td_reaper_idle);
 	td_loop_detach(td_h.inner);
 	td_h.inner[0] = 0;
@@ -714,9 +741,10 @@ static void test_many_orphans(void **state)
 	disk_reaper_set_paused(0);
 }
 
-/* disk_close with an I/O in flight returns at once; the reaper frees the
- * context and the buffer when the I/O completes; a write through another
- * handle to the same sector is held back until then. */
+/* disk_close with an I/O in flight returns at once; the orphan stays in
+ * its pool context and the reaper frees its buffer when the I/O
+ * completes; a write through another handle to the same sector is held
+ * back until then. */
 static void test_close_in_flight(void **state)
 {
 	struct disk_handle *d, *d2;
@@ -739,7 +767,7 @@ static void test_close_in_flight(void **state)
 	el = td_now() - t0;
 	print_message("disk_close with I/O in flight took %.3f s\n", el);
 	assert_true(el < 0.5);
-	assert_int_equal(disk_reaper_pending(), 1);
+	assert_int_equal(disk_orphan_count(), 1);
 	disk_buf_free(a);                     /* after close: still deferred */
 	assert_int_equal(disk_buf_deferred_count(), 1);
 
@@ -861,10 +889,11 @@ static int td_slow(void)
 	return 0;
 }
 
-/* DISK_MAX_INFLIGHT orphans: further I/O on the handle fails at once. */
+/* DISK_MAX_INFLIGHT orphans of one device: further I/O to it fails at
+ * once, through any handle; I/O to other storage goes on. */
 static void test_inflight_limit(void **state)
 {
-	struct disk_handle *d;
+	struct disk_handle *d, *d2, *ok;
 	struct disk_stats s0, s1;
 	void *b, *r;
 	double t0;
@@ -888,10 +917,16 @@ static void test_inflight_limit(void **state)
 	assert_int_equal(disk_read(d, 1 << 20, r, 512, 1), SANLK_AIO_TIMEOUT);
 	b = disk_buf_alloc(512);
 	assert_int_equal(disk_write(d, 1 << 20, b, 512, 1), SANLK_AIO_TIMEOUT);
+	assert_int_equal(disk_open(td_h.inner, 0, &d2), 0);
+	assert_int_equal(disk_read(d2, 1 << 20, r, 512, 1), SANLK_AIO_TIMEOUT);
 	assert_true(td_now() - t0 < 0.5);
 	disk_stats_get(&s1);
 	assert_int_equal(s1.reads + s1.writes, s0.reads + s0.writes);
-	assert_int_equal(s1.timeouts - s0.timeouts, 2);
+	assert_int_equal(s1.timeouts - s0.timeouts, 3);
+	ok = td_open_healthy("inflight.img");
+	td_rw_check(ok, 0, 80, b, r);
+	disk_close(ok);
+	disk_close(d2);
 	td_thaw();
 	/* refused at once until the first orphans have been collected */
 	for (i = 0; i < TD_WAIT_LOOPS && td_orphans(d); i++) {
@@ -908,50 +943,368 @@ static void test_inflight_limit(void **state)
 	disk_buf_free(r);
 }
 
-#define TD_REAPER_LIMIT 2
+/* ---------- shared contexts ---------- */
 
-/* More closed handles with stuck I/O than the reaper takes (its limit
- * lowered to TD_REAPER_LIMIT): the last one is abandoned, and its write
- * keeps blocking writes to its sector even after it completed. */
-static void test_reaper_limit(void **state)
+/* The pool limited to one context: handle A's write times out and stays
+ * in flight in that context while handle B (another file) does I/O
+ * through the same context, unaffected; once A's write completes, B's
+ * next I/O collects A's completion (the reaper is paused), routed to A's
+ * slot by its iocb, and frees A's deferred buffer. */
+static void test_shared_ctx(void **state)
 {
-	struct disk_handle *d[TD_REAPER_LIMIT + 1], *d2;
-	void *b[TD_REAPER_LIMIT + 1], *b2;
-	uint64_t ab0;
-	double t0;
+	struct disk_handle *a, *b;
+	void *wa, *w, *r;
+	double t0, el;
 	int i;
 
 	TD_HANG_SETUP();
-	ab0 = disk_abandoned_count();
-	assert_int_equal(disk_reaper_pending(), 0);
-	disk_reaper_set_limit(TD_REAPER_LIMIT);
+	disk_reaper_set_paused(1);
+	disk_ctx_trim();
+	assert_int_equal(disk_ctx_count(), 0);
+	disk_ctx_set_limit(1);
+	wa = disk_buf_alloc(512);
+	w = disk_buf_alloc(512);
+	r = disk_buf_alloc(512);
+	assert_int_equal(disk_open(td_h.inner, 0, &a), 0);
+	b = td_open_healthy("shared.img");
+	td_rw_check(b, 0, 40, w, r);
+	assert_int_equal(disk_ctx_count(), 1);
+
 	assert_int_equal(td_freeze(), 0);
-	for (i = 0; i <= TD_REAPER_LIMIT; i++) {
-		assert_int_equal(disk_open(td_h.inner, 0, &d[i]), 0);
-		b[i] = disk_buf_alloc(512);
-		assert_int_equal(disk_write(d[i], 512 * (uint64_t)i, b[i], 512, 1),
-				 SANLK_AIO_TIMEOUT);
-	}
+	td_fill(wa, 512, 41);
+	assert_int_equal(disk_write(a, 0, wa, 512, 1), SANLK_AIO_TIMEOUT);
+	disk_buf_free(wa);                   /* deferred: still in flight */
+	assert_int_equal(td_orphans(a), 1);
+
+	/* B's I/O goes through the context that holds A's orphan */
 	t0 = td_now();
-	for (i = 0; i <= TD_REAPER_LIMIT; i++) {
-		disk_close(d[i]);
-		disk_buf_free(b[i]);
+	for (i = 0; i < 20; i++)
+		td_rw_check(b, (uint64_t)i, 42 + (unsigned)i, w, r);
+	el = td_now() - t0;
+	print_message("20 write+read pairs beside a stuck write: %.3f s\n", el);
+	assert_true(el < 1.0);
+	assert_int_equal(disk_ctx_count(), 1);
+	assert_int_equal(td_orphans(a), 1);
+	assert_int_equal(td_orphans(b), 0);
+	assert_int_equal(disk_buf_deferred_count(), 1);
+
+	td_thaw();
+	for (i = 0; i < TD_WAIT_LOOPS && td_orphans(a); i++) {
+		assert_int_equal(disk_read(b, 0, r, 512, 5), 0);
+		usleep(10 * 1000);
 	}
-	assert_true(td_now() - t0 < 0.5);
-	disk_reaper_set_limit(DISK_REAPER_MAX);
-	assert_int_equal(disk_reaper_pending(), TD_REAPER_LIMIT);
-	assert_int_equal(disk_abandoned_count() - ab0, 1);
+	assert_int_equal(td_orphans(a), 0);
+	assert_int_equal(disk_buf_deferred_count(), 0);
+	assert_int_equal(disk_ctx_count(), 1);
+	/* A's write landed; B's data is intact */
+	td_fill(w, 512, 41);
+	assert_int_equal(disk_read(a, 0, r, 512, 5), 0);
+	assert_memory_equal(w, r, 512);
+	td_fill(w, 512, 42 + 19);
+	assert_int_equal(disk_read(b, 512 * 19, r, 512, 5), 0);
+	assert_memory_equal(w, r, 512);
+
+	disk_close(a);
+	disk_close(b);
+	disk_buf_free(w);
+	disk_buf_free(r);
+	disk_ctx_set_limit(DISK_CTX_MAX);
+	disk_reaper_set_paused(0);
+}
+
+struct td_hung {
+	struct disk_handle *d;
+	void *buf;
+	int timeout;
+	volatile int done;
+	int rv;
+	double secs;
+};
+
+static void *td_hung_main(void *arg)
+{
+	struct td_hung *h = arg;
+	double t0 = td_now();
+
+	h->rv = disk_write(h->d, 0, h->buf, 512, h->timeout);
+	h->secs = td_now() - t0;
+	__atomic_store_n(&h->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* Default pool: while one thread waits for a stuck write, another
+ * thread's I/O to healthy storage gets a context of its own and runs at
+ * full speed; the stuck write still times out on time. */
+static void test_hang_isolation(void **state)
+{
+	struct disk_handle *a, *b;
+	struct td_hung h;
+	pthread_t th;
+	void *w, *r;
+	double t0, el;
+	int i;
+
+	TD_HANG_SETUP();
+	w = disk_buf_alloc(512);
+	r = disk_buf_alloc(512);
+	assert_int_equal(disk_open(td_h.inner, 0, &a), 0);
+	b = td_open_healthy("iso.img");
+	memset(&h, 0, sizeof(h));
+	h.d = a;
+	h.buf = disk_buf_alloc(512);
+	h.timeout = 3;
+	assert_int_equal(td_freeze(), 0);
+	assert_int_equal(pthread_create(&th, NULL, td_hung_main, &h), 0);
+	usleep(200 * 1000);                  /* its write is submitted */
+	t0 = td_now();
+	for (i = 0; i < 50; i++)
+		td_rw_check(b, (uint64_t)i, 50 + (unsigned)i, w, r);
+	el = td_now() - t0;
+	print_message("50 pairs while another thread waits: %.3f s\n", el);
+	assert_false(__atomic_load_n(&h.done, __ATOMIC_ACQUIRE));
+	assert_true(el < 2.0);
+	pthread_join(th, NULL);
+	print_message("stuck write: %d after %.3f s\n", h.rv, h.secs);
+	assert_int_equal(h.rv, SANLK_AIO_TIMEOUT);
+	assert_true(h.secs >= 2.9 && h.secs < 4.5);
+	disk_buf_free(h.buf);
 	td_thaw();
 	assert_true(td_wait_for(td_reaper_idle));
-	/* the abandoned context's buffer is never freed */
-	assert_int_equal(disk_buf_deferred_count(), 1);
-	assert_int_equal(disk_open(td_h.inner, 0, &d2), 0);
-	b2 = disk_buf_alloc(512);
-	assert_int_equal(disk_write(d2, 0, b2, 512, 5), 0);
-	assert_int_equal(disk_write(d2, 512 * TD_REAPER_LIMIT, b2, 512, 1),
-			 SANLK_AIO_TIMEOUT);
-	disk_close(d2);
-	disk_buf_free(b2);
+	assert_true(td_wait_for(td_no_deferred));
+	disk_close(a);
+	disk_close(b);
+	disk_buf_free(w);
+	disk_buf_free(r);
+}
+
+/* Every context busy (pool limited to one, held by a stuck write): an I/O
+ * waits for a context within its own deadline, then fails with
+ * SANLK_AIO_TIMEOUT without being issued; once the context is back
+ * (holding the orphan) I/O goes through it again. */
+static void test_ctx_limit(void **state)
+{
+	struct disk_handle *a, *b;
+	struct disk_stats s0, s1;
+	struct td_hung h;
+	pthread_t th;
+	void *w, *r;
+	double t0, el;
+	int rv;
+
+	TD_HANG_SETUP();
+	disk_ctx_trim();
+	assert_int_equal(disk_ctx_count(), 0);
+	disk_ctx_set_limit(1);
+	w = disk_buf_alloc(512);
+	r = disk_buf_alloc(512);
+	assert_int_equal(disk_open(td_h.inner, 0, &a), 0);
+	b = td_open_healthy("limit.img");
+	memset(&h, 0, sizeof(h));
+	h.d = a;
+	h.buf = disk_buf_alloc(512);
+	h.timeout = 3;
+	assert_int_equal(td_freeze(), 0);
+	assert_int_equal(pthread_create(&th, NULL, td_hung_main, &h), 0);
+	usleep(200 * 1000);
+	disk_stats_get(&s0);
+	t0 = td_now();
+	rv = disk_read(b, 0, r, 512, 1);
+	el = td_now() - t0;
+	disk_stats_get(&s1);
+	print_message("read with no context free: %d after %.3f s\n", rv, el);
+	assert_int_equal(rv, SANLK_AIO_TIMEOUT);
+	assert_true(el >= 0.9 && el < 2.5);
+	assert_int_equal(s1.reads, s0.reads);
+	assert_int_equal(s1.timeouts - s0.timeouts, 1);
+	pthread_join(th, NULL);
+	assert_int_equal(h.rv, SANLK_AIO_TIMEOUT);
+	assert_int_equal(disk_ctx_count(), 1);
+	td_rw_check(b, 3, 60, w, r);         /* beside the orphan */
+	disk_buf_free(h.buf);
+	td_thaw();
+	assert_true(td_wait_for(td_reaper_idle));
+	assert_true(td_wait_for(td_no_deferred));
+	disk_close(a);
+	disk_close(b);
+	disk_buf_free(w);
+	disk_buf_free(r);
+	disk_ctx_set_limit(DISK_CTX_MAX);
+}
+
+#define TD_THREADS     6
+#define TD_THREAD_OPS  150
+
+struct td_worker {
+	struct disk_handle *d;
+	unsigned id;
+	int failures;
+};
+
+static void *td_worker_main(void *arg)
+{
+	struct td_worker *t = arg;
+	void *w = disk_buf_alloc(1024), *r = disk_buf_alloc(1024);
+	unsigned i;
+
+	for (i = 0; i < TD_THREAD_OPS && w && r; i++) {
+		/* two sectors of its own, at an offset of its own */
+		uint64_t off = (uint64_t)(t->id * TD_THREAD_OPS + i) * 1024;
+
+		td_fill(w, 1024, t->id * 1000 + i);
+		if (disk_write(t->d, off, w, 1024, 10) ||
+		    disk_read(t->d, off, r, 1024, 10) ||
+		    memcmp(w, r, 1024))
+			t->failures++;
+	}
+	if (!w || !r)
+		t->failures++;
+	disk_buf_free(w);
+	disk_buf_free(r);
+	return NULL;
+}
+
+/* TD_THREADS threads at once: four handles of one file (two threads share
+ * the first handle), and two handles of another.  Run with the pool
+ * limited to one context (every I/O of every handle through it, one at a
+ * time) and with the default pool (a context per concurrent I/O). */
+static void td_concurrent(unsigned limit)
+{
+	struct disk_handle *h[5];
+	struct td_worker t[TD_THREADS];
+	pthread_t th[TD_THREADS];
+	char p1[TD_PATH], p2[TD_PATH];
+	int i;
+
+	disk_ctx_trim();
+	disk_ctx_set_limit(limit);
+	td_path(p1, sizeof(p1), "conc1.img");
+	td_path(p2, sizeof(p2), "conc2.img");
+	td_make_file(p1, 2 << 20);
+	td_make_file(p2, 2 << 20);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(disk_open(p1, 0, &h[i]), 0);
+	for (i = 3; i < 5; i++)
+		assert_int_equal(disk_open(p2, 0, &h[i]), 0);
+	for (i = 0; i < TD_THREADS; i++) {
+		t[i].d = h[i == 0 ? 0 : i - 1];
+		t[i].id = (unsigned)i;
+		t[i].failures = 0;
+		assert_int_equal(pthread_create(&th[i], NULL, td_worker_main,
+						&t[i]), 0);
+	}
+	for (i = 0; i < TD_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(t[i].failures, 0);
+	}
+	print_message("limit %u: %u contexts for %d threads\n", limit,
+		      disk_ctx_count(), TD_THREADS);
+	assert_true(disk_ctx_count() >= 1);
+	assert_true(disk_ctx_count() <= (limit < TD_THREADS ? limit : TD_THREADS));
+	for (i = 0; i < 5; i++)
+		disk_close(h[i]);
+	disk_ctx_set_limit(DISK_CTX_MAX);
+}
+
+static void test_concurrent_one_ctx(void **state)
+{
+	td_concurrent(1);
+}
+
+static void test_concurrent_pool(void **state)
+{
+	td_concurrent(DISK_CTX_MAX);
+}
+
+/* A child forked after the parent did I/O (so the pool has contexts the
+ * kernel did not give the child) does its own I/O in a pool of its own. */
+static void test_fork_child(void **state)
+{
+	struct disk_handle *d;
+	void *w = disk_buf_alloc(512), *r = disk_buf_alloc(512);
+	char path[TD_PATH];
+	pid_t pid;
+	int st = 0;
+
+	td_path(path, sizeof(path), "fork.img");
+	td_make_file(path, 65536);
+	assert_int_equal(disk_open(path, 0, &d), 0);
+	td_rw_check(d, 1, 70, w, r);
+	assert_true(disk_ctx_count() >= 1);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct disk_handle *c;
+		int ok;
+
+		if (disk_ctx_count() != 0)
+			_exit(2);
+		if (disk_open(path, 0, &c))
+			_exit(3);
+		td_fill(w, 512, 71);
+		ok = disk_write(c, 1024, w, 512, 5) == 0 &&
+		     disk_read(c, 1024, r, 512, 5) == 0 &&
+		     memcmp(w, r, 512) == 0 &&
+		     disk_read(d, 1024, r, 512, 5) == 0 &&   /* parent's handle */
+		     memcmp(w, r, 512) == 0 && disk_ctx_count() == 1;
+		_exit(ok ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	/* the parent's pool is untouched */
+	td_rw_check(d, 2, 72, w, r);
+	disk_close(d);
+	disk_buf_free(w);
+	disk_buf_free(r);
+}
+
+/* A child forked while the parent has an orphaned write does not
+ * overtake it: its write to that sector waits, then times out without
+ * being issued; its I/O elsewhere works. */
+static void test_fork_foreign_orphan(void **state)
+{
+	struct disk_handle *d;
+	void *a = disk_buf_alloc(512);
+	pid_t pid;
+	int st = 0;
+
+	TD_HANG_SETUP();
+	assert_int_equal(disk_open(td_h.inner, 0, &d), 0);
+	assert_int_equal(td_freeze(), 0);
+	assert_int_equal(disk_write(d, 1536, a, 512, 1), SANLK_AIO_TIMEOUT);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct disk_handle *c, *ok;
+		struct disk_stats s0, s1;
+		void *b = disk_buf_alloc(512), *r = disk_buf_alloc(512);
+		double t0, el;
+		int rv;
+
+		if (disk_ctx_count() != 0 || disk_open(td_h.inner, 0, &c))
+			_exit(2);
+		disk_stats_get(&s0);
+		t0 = td_now();
+		rv = disk_write(c, 1536, b, 512, 1);
+		el = td_now() - t0;
+		disk_stats_get(&s1);
+		if (rv != SANLK_AIO_TIMEOUT || el < 0.9 || s1.writes != s0.writes)
+			_exit(3);
+		ok = td_open_healthy("fork_ok.img");
+		td_fill(b, 512, 90);
+		if (disk_write(ok, 0, b, 512, 5) || disk_read(ok, 0, r, 512, 5) ||
+		    memcmp(b, r, 512))
+			_exit(4);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	disk_buf_free(a);
+	td_thaw();
+	assert_true(td_wait_for(td_reaper_idle));
+	assert_true(td_wait_for(td_no_deferred));
+	disk_close(d);
 }
 
 int main(void)
@@ -968,14 +1321,19 @@ int main(void)
 		cmocka_unit_test_teardown(test_erofs, td_ro_teardown),
 		cmocka_unit_test_teardown(test_loop_512, td_loop_teardown),
 		cmocka_unit_test_teardown(test_loop_4096, td_loop_teardown),
+		cmocka_unit_test(test_concurrent_one_ctx),
+		cmocka_unit_test(test_concurrent_pool),
+		cmocka_unit_test(test_fork_child),
 		cmocka_unit_test_teardown(test_timeout, td_hang_teardown),
 		cmocka_unit_test_teardown(test_many_orphans, td_hang_teardown),
 		cmocka_unit_test_teardown(test_close_in_flight, td_hang_teardown),
 		cmocka_unit_test_teardown(test_read_timeout, td_hang_teardown),
 		cmocka_unit_test_teardown(test_cross_wait, td_hang_teardown),
+		cmocka_unit_test_teardown(test_shared_ctx, td_hang_teardown),
+		cmocka_unit_test_teardown(test_hang_isolation, td_hang_teardown),
+		cmocka_unit_test_teardown(test_ctx_limit, td_hang_teardown),
+		cmocka_unit_test_teardown(test_fork_foreign_orphan, td_hang_teardown),
 		cmocka_unit_test_teardown(test_inflight_limit, td_hang_teardown),
-		/* last: it leaves an abandoned context behind for good */
-		cmocka_unit_test_teardown(test_reaper_limit, td_hang_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, td_group_setup, td_group_teardown);
