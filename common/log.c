@@ -3,7 +3,9 @@
  * §2.7): "YYYY-MM-DD HH:MM:SS <monotonic seconds> [<tid>]: <text>".
  *
  * Owns the sink configuration (stderr copy on/off, one optional sink
- * function) and the per-thread last failure reason (log_reason).  Both are set at start-up before threads exist; log_msg takes
+ * function), the time zone of the timestamps (local, or UTC with
+ * logfile_use_utc=1) and the per-thread last failure reason (log_reason).
+ * The configuration is set at start-up before threads exist; log_msg takes
  * log_mutex around formatting and delivery so that lines from different
  * threads never interleave and a sink sees one line at a time.
  */
@@ -21,11 +23,17 @@
 static pthread_mutex_t log_mutex = PTHREAD_MUTEX_INITIALIZER;
 static __thread char log_reason_buf[LOG_LINE_MAX];
 static int log_to_stderr;
+static int log_use_utc;
 static log_sink_fn log_sink;
 
 void log_set_stderr(int enable)
 {
 	log_to_stderr = enable ? 1 : 0;
+}
+
+void log_set_utc(int enable)
+{
+	log_use_utc = enable ? 1 : 0;
 }
 
 void log_set_sink(log_sink_fn fn)
@@ -43,7 +51,10 @@ int log_format_line(char *buf, size_t size, const char *text)
 	if (!buf || size == 0)
 		return 0;
 	now = time(NULL);
-	localtime_r(&now, &tm);
+	if (log_use_utc)
+		gmtime_r(&now, &tm);
+	else
+		localtime_r(&now, &tm);
 	n = snprintf(buf, size, "%04d-%02d-%02d %02d:%02d:%02d %llu [%ld]: ",
 		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 		     tm.tm_hour, tm.tm_min, tm.tm_sec,

@@ -22,6 +22,11 @@ typedef void (*log_sink_fn)(int level, const char *line, size_t len);
 
 /* Levels are syslog priorities (LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG). */
 void log_set_stderr(int enable);          /* copy every line to stderr */
+/* Timestamps in UTC instead of local time (logfile_use_utc=1, cli.md
+ * §2.7/§2.12).  3.8.5 applies it to every line it formats - log file,
+ * stderr with -D and the log_dump buffer (observed) - and
+ * so does log_format_line. */
+void log_set_utc(int enable);
 void log_set_sink(log_sink_fn fn);
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

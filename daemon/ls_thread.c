@@ -31,6 +31,12 @@
 /* Renewals start up to this much after the 0.5 s delay of §3.4, at a
  * phase drawn once per lockspace (see ls_renew_loop). */
 #define LS_RENEW_PHASE_MAX_US 400000u
+/* Longest single wait for the next renewal.  The wait ends early on
+ * every state change that concerns this thread (LS_STOPPING signals
+ * ls->wake under ls_mod.mutex), so this only bounds the loop: with
+ * io_timeout <= 4 (renewals <= 10 s apart) the thread wakes once per
+ * renewal, where a 1 s cap woke it 2*io+1 times. */
+#define LS_RENEW_WAIT_MAX_MS  10000u
 
 static const struct lease_env *ls_env(struct lspace *ls)
 {
@@ -423,8 +429,8 @@ static void ls_renew_loop(struct lspace *ls)
 			if (now_us >= due_us)
 				break;
 			wait_ms = (due_us - now_us) / 1000 + 1;
-			if (wait_ms > LS_MONITOR_TICK_MS)
-				wait_ms = LS_MONITOR_TICK_MS;
+			if (wait_ms > LS_RENEW_WAIT_MAX_MS)
+				wait_ms = LS_RENEW_WAIT_MAX_MS;
 			ls_cond_wait_ms(&ls->wake, (uint32_t)wait_ms);
 		}
 		ls->renewal_last_attempt = monotime();

@@ -4,7 +4,7 @@
  *
  * Threads of the daemon:
  *  - main thread (this file): owns the connection table's I/O, runs the
- *    inline requests, the shutdown state machine and the 1 s tick;
+ *    inline requests and the shutdown state machine;
  *  - worker threads (worker.c): blocking requests;
  *  - log writer (dlog.c): log file and syslog;
  *  - one short-lived thread for a forced shutdown (ls_stop_all);
@@ -14,6 +14,7 @@
  * State here (loop_*) belongs to the main thread.  daemon_cfg_g is written
  * before any thread starts and read-only afterwards.
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -44,11 +45,19 @@
 #include "daemon/runfile.h"
 #include "daemon/worker.h"
 
-#define LOOP_TICK_MS        1000
-#define LOOP_PFD_SIGNAL     (CLIENT_SLOTS_MAX + 0)
-#define LOOP_PFD_WORKER     (CLIENT_SLOTS_MAX + 1)
-#define LOOP_PFD_STOP       (CLIENT_SLOTS_MAX + 2)
-#define LOOP_PFD_COUNT      (CLIENT_SLOTS_MAX + 3)
+/* The loop has no periodic duty: it sleeps until a descriptor is ready.
+ * Every change it acts on arrives on one (client sockets, the helper's
+ * pipe, signals, the workers' eventfd, the forced stop's eventfd), and
+ * loop_state changes only in this thread, while handling one of them.
+ * An idle daemon's main thread so costs nothing. */
+#define LOOP_POLL_TIMEOUT_MS (-1)
+/* poll set: the fixed descriptors first, then client slot i at
+ * LOOP_PFD_CLIENT0 + i for the slots up to the last one in use. */
+#define LOOP_PFD_SIGNAL     0
+#define LOOP_PFD_WORKER     1
+#define LOOP_PFD_STOP       2
+#define LOOP_PFD_CLIENT0    3
+#define LOOP_PFD_COUNT      (LOOP_PFD_CLIENT0 + CLIENT_SLOTS_MAX)
 
 enum loop_state { LOOP_RUN, LOOP_FORCING, LOOP_EXIT };
 
@@ -59,6 +68,7 @@ static int loop_stop_fd = -1;       /* eventfd: forced stop finished */
 static pthread_t loop_stop_thread;
 static int loop_stop_started;
 static struct pollfd loop_pfds[LOOP_PFD_COUNT];
+static int loop_nslots;             /* client slots in loop_pfds */
 
 const struct daemon_cfg *daemon_cfg(void)
 {
@@ -227,13 +237,27 @@ static void daemon_log_started(const struct daemon_cfg *cfg)
 
 /* ---------------- main loop ---------------- */
 
+/* Rebuilt before every poll (a connection's events change with its
+ * state), but only over the slots up to the last one in use: this thread
+ * alone takes and frees slots, so client_count() is exact and the scan
+ * stops once it has seen them all.  An idle daemon polls 5 descriptors,
+ * not CLIENT_SLOTS_MAX + 3. */
 static void loop_fill_pfds(void)
 {
-	for (int i = 0; i < CLIENT_SLOTS_MAX; i++) {
+	int used = client_count(), seen = 0, i;
+
+	assert(used >= 0 && used <= CLIENT_SLOTS_MAX);
+	loop_pfds[LOOP_PFD_SIGNAL] = (struct pollfd){ loop_sig_fd, POLLIN, 0 };
+	loop_pfds[LOOP_PFD_WORKER] =
+		(struct pollfd){ worker_event_fd(), POLLIN, 0 };
+	loop_pfds[LOOP_PFD_STOP] = (struct pollfd){ loop_stop_fd, POLLIN, 0 };
+	for (i = 0; i < CLIENT_SLOTS_MAX && seen < used; i++) {
 		struct client *c = client_get(i);
-		struct pollfd *p = &loop_pfds[i];
+		struct pollfd *p = &loop_pfds[LOOP_PFD_CLIENT0 + i];
 		int ev;
 
+		if (c->kind != CL_FREE)
+			seen++;
 		p->revents = 0;
 		switch (c->kind) {
 		case CL_HELPER:
@@ -252,10 +276,8 @@ static void loop_fill_pfds(void)
 			break;
 		}
 	}
-	loop_pfds[LOOP_PFD_SIGNAL] = (struct pollfd){ loop_sig_fd, POLLIN, 0 };
-	loop_pfds[LOOP_PFD_WORKER] =
-		(struct pollfd){ worker_event_fd(), POLLIN, 0 };
-	loop_pfds[LOOP_PFD_STOP] = (struct pollfd){ loop_stop_fd, POLLIN, 0 };
+	assert(seen == used);
+	loop_nslots = i;
 }
 
 static void loop_signals(void)
@@ -308,7 +330,8 @@ static void loop_run(void)
 		int n;
 
 		loop_fill_pfds();
-		n = poll(loop_pfds, LOOP_PFD_COUNT, LOOP_TICK_MS);
+		n = poll(loop_pfds, (nfds_t)(LOOP_PFD_CLIENT0 + loop_nslots),
+			 LOOP_POLL_TIMEOUT_MS);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -326,15 +349,16 @@ static void loop_run(void)
 			(void)rv;
 			loop_state = LOOP_EXIT;
 		}
-		for (int i = 0; i < CLIENT_SLOTS_MAX; i++) {
+		for (int i = 0; i < loop_nslots; i++) {
+			const struct pollfd *p = &loop_pfds[LOOP_PFD_CLIENT0 + i];
 			struct client *c;
-			short re = loop_pfds[i].revents;
+			short re = p->revents;
 
-			if (!re || loop_pfds[i].fd < 0)
+			if (!re || p->fd < 0)
 				continue;
 			c = client_get(i);
 			/* The slot may have changed since the fill. */
-			if (c->fd != loop_pfds[i].fd)
+			if (c->fd != p->fd)
 				continue;
 			if (c->kind == CL_LISTENER)
 				conn_accept(c->fd);
@@ -343,7 +367,6 @@ static void loop_run(void)
 			else if (c->kind == CL_CONN)
 				conn_event(c, re);
 		}
-		/* The 1 s tick: periodic duties of other modules go here. */
 	}
 }
 
@@ -398,6 +421,7 @@ int daemon_main(const struct daemon_cfg *in)
 	if (!cfg->debug && daemon_daemonize() < 0)
 		return 1;
 	log_set_stderr(cfg->debug);
+	log_set_utc(cfg->logfile_use_utc);
 
 	if (cfg->privileged && priv_raise_rlimits() < 0)
 		return 1;

@@ -36,11 +36,15 @@ void msg_ack_rotate(struct msg_engine *e, const struct msg_renewal_in *in)
 			return;                 /* not seen long enough yet */
 	}
 
-	/* Round-robin: the first owed ack after the current host. */
+	/* Round-robin: the first owed ack after the current host, i.e.
+	 * host_ids start+1..max_hosts, then 1..start (no division per step:
+	 * this runs over every slot on every renewal). */
+	assert(start <= e->max_hosts);
+	id = start;
 	for (k = 1; k <= e->max_hosts; k++) {
 		const struct msg_peer *p;
 
-		id = (start + k - 1) % e->max_hosts + 1;
+		id = id == e->max_hosts ? 1 : id + 1;
 		if (id == e->our_id)
 			continue;
 		p = &e->peers[id - 1];

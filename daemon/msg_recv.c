@@ -6,12 +6,46 @@
  * above the last one delivered; SEQ_DATA: once per send_no), WD_RESET,
  * and noting which senders are owed an ack.
  *
+ * Cost: msg_recv_all runs on every renewal over every slot (2000 with
+ * 512-byte sectors), so a slot is judged with one decode of its leader
+ * and one CRC of the bytes as read; the message record is decoded only
+ * behind its magic.  Every slot is still verified in full on every
+ * renewal: nothing read is trusted without its checksum.
+ *
  * Pure; serialised by the engine's owner (msg_space.c, msg_mutex).
  */
 #include <assert.h>
 #include <string.h>
 
 #include "daemon/msg_engine.h"
+
+/* ondisk.md §9.1 (ondisk_delta_verify's checks, in its order) on a
+ * decoded leader, the checksum taken over the sector bytes as read: the
+ * decode is a bijection on bytes 0..ONDISK_LEADER_CHECKSUM_LEN-1
+ * (ondisk_leader.c), so this equals ondisk_leader_checksum(lr) without
+ * re-encoding.  1 valid, 0 not. */
+static int msg_leader_valid(const struct ondisk_leader *lr,
+			    const uint8_t *sector, const char *space_name)
+{
+	if (lr->magic != DELTA_DISK_MAGIC)
+		return 0;
+	if ((lr->version & ONDISK_VERSION_MAJOR_MASK) != DELTA_DISK_VERSION_MAJOR)
+		return 0;
+	if (space_name && !ondisk_name_eq(lr->space_name, space_name))
+		return 0;
+	return lr->checksum == ondisk_checksum(sector, ONDISK_LEADER_CHECKSUM_LEN);
+}
+
+/* The record starts with ONDISK_MSG_MAGIC, little-endian (§2). */
+static int msg_rec_magic(const uint8_t *rec)
+{
+	static const uint8_t magic[4] = {
+		(uint8_t)ONDISK_MSG_MAGIC, (uint8_t)(ONDISK_MSG_MAGIC >> 8),
+		(uint8_t)(ONDISK_MSG_MAGIC >> 16), (uint8_t)(ONDISK_MSG_MAGIC >> 24),
+	};
+
+	return memcmp(rec, magic, sizeof(magic)) == 0;
+}
 
 enum msg_rec_kind msg_slot_read(const struct msg_renewal_in *in,
 				uint64_t host_id, struct ondisk_leader *lr,
@@ -23,12 +57,17 @@ enum msg_rec_kind msg_slot_read(const struct msg_renewal_in *in,
 	sector = in->area + (host_id - 1) * in->sector_size;
 	ondisk_leader_decode(sector, lr);
 	memset(m, 0, sizeof(*m));
-	if (ondisk_delta_verify(lr, in->space_name) != 0)
+	if (!msg_leader_valid(lr, sector, in->space_name))
 		return MSG_REC_NONE;
-	ondisk_msg_decode(sector + ONDISK_MSG_OFFSET, m);
-	if (ondisk_msg_verify(m, lr->owner_generation) == 0)
-		return MSG_REC_OURS;
-	memset(m, 0, sizeof(*m));
+	/* Most slots carry no record at all (free, 3.x hosts): decode and
+	 * verify only behind the magic, which ondisk_msg_verify checks
+	 * first anyway. */
+	if (msg_rec_magic(sector + ONDISK_MSG_OFFSET)) {
+		ondisk_msg_decode(sector + ONDISK_MSG_OFFSET, m);
+		if (ondisk_msg_verify(m, lr->owner_generation) == 0)
+			return MSG_REC_OURS;
+		memset(m, 0, sizeof(*m));
+	}
 	return lr->timestamp != LEASE_FREE ? MSG_REC_LEGACY : MSG_REC_FREE;
 }
 
