@@ -268,6 +268,54 @@ static void conn_reply_close(struct client *c, const struct sm_header *h,
 	conn_send_reply(c, &r);
 }
 
+/* Discard up to n bytes that have already arrived (never waits). */
+static void conn_discard_ready(struct client *c, size_t n)
+{
+	char scratch[4096];
+
+	for (int i = 0; n > 0 && i < 64; i++) {
+		ssize_t got = recv(c->fd, scratch,
+				   n < sizeof(scratch) ? n : sizeof(scratch),
+				   MSG_DONTWAIT);
+
+		if (got > 0) {
+			n -= (size_t)got;
+			continue;
+		}
+		if (got < 0 && errno == EINTR)
+			continue;
+		return;     /* nothing more yet, EOF or error: the reader sees it */
+	}
+}
+
+/* A resource with too many disks (request.h req_range_*): answer -ERANGE
+ * as 3.8.5 does and keep the connection for the next request.  io->pl
+ * holds the payload up to the end of the offending resource header. */
+static void conn_reply_range(struct client *c, const struct sm_header *h)
+{
+	struct client_io *io = &c->io;
+	size_t echo = req_range_echo_len(h);
+	struct sm_header rh;
+	struct reply r;
+
+	log_error("cl %d:%d cmd %u: resource with more than %d disks (%d)",
+		  c->ci, c->fd, h->cmd, SANLK_MAX_DISKS, -ERANGE);
+	if (echo > io->pl_have)
+		echo = 0;     /* not reached: the header was read */
+	reply_init(&r, REPLY_SMALL_MAX);
+	reply_hdr(&rh, h, -ERANGE, 0, (uint32_t)echo);
+	if (reply_put(&r, &rh, sizeof(rh)) < 0 ||
+	    (echo && reply_put(&r, io->pl + io->pl_have - echo, echo) < 0)) {
+		reply_free(&r);
+		conn_close(c, "no memory");
+		return;
+	}
+	conn_discard_ready(c, req_range_discard(h, io->pl_have));
+	io->hdr_have = 0;
+	io->pl_have = io->pl_need = 0;
+	conn_send_reply(c, &r);
+}
+
 static uint32_t conn_restricted(struct client *c)
 {
 	uint32_t r;
@@ -424,6 +472,10 @@ static int conn_read_request(struct client *c, struct request *req)
 			io->pl_have += (size_t)n;
 		}
 		need = req_payload_need(&h, io->pl, io->pl_have);
+		if (req_range_keeps_conn(need)) {
+			conn_reply_range(c, &h);
+			return 0;
+		}
 		if (need < 0) {
 			io->hdr_have = 0;
 			conn_reply_close(c, &h, (int)need, "bad request size");

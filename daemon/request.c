@@ -1,5 +1,6 @@
 /*
- * request.c - header checks and payload sizes (see request.h).  Pure.
+ * request.c - header checks, payload sizes, and how a request with a
+ * resource of too many disks is answered (see request.h).  Pure.
  */
 #include <errno.h>
 #include <string.h>
@@ -137,6 +138,30 @@ long req_payload_need(const struct sm_header *h, const uint8_t *p,
 			return -EMSGSIZE;
 		return (long)(h->length - SM_HDR_SIZE);
 	}
+}
+
+int req_range_keeps_conn(long need)
+{
+	return need == -ERANGE;
+}
+
+size_t req_range_echo_len(const struct sm_header *h)
+{
+	if (h->cmd == SM_CMD_READ_RESOURCE ||
+	    h->cmd == SM_CMD_READ_RESOURCE_OWNERS)
+		return SIZE_RES;
+	return 0;
+}
+
+size_t req_range_discard(const struct sm_header *h, size_t consumed)
+{
+	size_t left;
+
+	if (h->cmd != SM_CMD_ACQUIRE || h->length < SM_HDR_SIZE ||
+	    h->length - SM_HDR_SIZE <= consumed)
+		return 0;
+	left = h->length - SM_HDR_SIZE - consumed;
+	return left < REQ_DISCARD_MAX ? left : REQ_DISCARD_MAX;
 }
 
 int req_name_empty(const char name[SANLK_NAME_LEN])

@@ -60,11 +60,32 @@ int req_cmd_known(uint32_t cmd);
  *   negative             : malformed (the size cannot be determined):
  *                          -E2BIG res_count or LVB size over the limit,
  *                          -ERANGE num_disks over the limit, -EMSGSIZE
- *                          length field unusable.  The caller replies with it and
- *                          closes the connection.
+ *                          length field unusable.  The caller replies with
+ *                          it and closes the connection, except for
+ *                          -ERANGE (req_range_* below).
+ * For -ERANGE, `have` ends exactly at the end of the offending resource's
+ * 128-byte header when the caller reads no more than it was asked for.
  */
 long req_payload_need(const struct sm_header *h, const uint8_t *payload,
 		      size_t have);
+
+/*
+ * A resource with more than SANLK_MAX_DISKS disks (-ERANGE above) is
+ * answered and the connection kept, as 3.8.5 does (observed):
+ *  - the reply carries result -ERANGE; READ_RESOURCE and
+ *    READ_RESOURCE_OWNERS echo the 128-byte resource header just read
+ *    as the reply payload (req_range_echo_len), the others have none;
+ *  - the request is consumed up to the end of that header.  ACQUIRE then
+ *    also discards whatever has already arrived of the rest of the
+ *    request, up to its `length` (req_range_discard; bounded by
+ *    REQ_DISCARD_MAX here); the other commands leave the bytes after
+ *    the header to be read as the next request.  (3.8.5 also waits a
+ *    few ms for the rest of an ACQUIRE; we never block the main thread.)
+ */
+int    req_range_keeps_conn(long need);
+size_t req_range_echo_len(const struct sm_header *h);
+/* Bytes of the request still to discard after `consumed` payload bytes. */
+size_t req_range_discard(const struct sm_header *h, size_t consumed);
 
 /* Bytes of one resource on the wire, from its 128-byte header. */
 size_t req_res_wire_size(const struct sanlk_resource *res);
