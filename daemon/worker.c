@@ -1,5 +1,13 @@
 /*
  * worker.c - worker thread pool (see worker.h for the ownership rules).
+ *
+ * The pool also owns the daemon's use of the lease I/O buffer pool
+ * (lease/env_buf.h): turned on at worker_init with room for one lease area
+ * per worker (concurrent acquires); shrunk to WORKER_BUF_POOL_KEEP (one
+ * area, for the next command) by the worker that finds no command running
+ * or queued after its own; emptied by a worker that found no job for
+ * WORKER_TRIM_SEC.  So a busy daemon does not allocate (mmap, fault, zero)
+ * a lease area per read, and an idle one keeps at most one.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -12,6 +20,17 @@
 #include "common/log.h"
 #include "daemon/daemon.h"
 #include "daemon/worker.h"
+#include "lease/env_buf.h"
+
+/* Idle lease I/O buffers the daemon keeps for reuse, per worker thread:
+ * one 1 MiB lease area (an acquire holds one through its ballot), plus
+ * room for the lockspace and background threads. */
+#define WORKER_BUF_POOL_PER_THREAD (1024u * 1024u)
+#define WORKER_BUF_POOL_EXTRA      2
+#define WORKER_BUF_POOL_MAX        (16u * 1024u * 1024u)
+#define WORKER_BUF_POOL_KEEP       (WORKER_BUF_POOL_PER_THREAD + 64u * 1024u)
+/* An idle worker frees pooled buffers unused this long. */
+#define WORKER_TRIM_SEC       5
 
 static pthread_mutex_t worker_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t worker_cond = PTHREAD_COND_INITIALIZER;   /* new job */
@@ -52,8 +71,20 @@ static void *worker_thread(void *arg)
 		struct job *j;
 
 		worker_idle++;
-		while (!q_head && !worker_stopping)
-			pthread_cond_wait(&worker_cond, &worker_mutex);
+		while (!q_head && !worker_stopping) {
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += WORKER_TRIM_SEC;
+			if (pthread_cond_timedwait(&worker_cond, &worker_mutex,
+						   &ts) != ETIMEDOUT)
+				continue;
+			/* No job for a while: give idle buffers back (a leaf
+			 * lock of its own, so not under worker_mutex). */
+			pthread_mutex_unlock(&worker_mutex);
+			env_buf_pool_trim(WORKER_TRIM_SEC);
+			pthread_mutex_lock(&worker_mutex);
+		}
 		worker_idle--;
 		if (!q_head && worker_stopping)
 			break;
@@ -77,6 +108,12 @@ static void *worker_thread(void *arg)
 		done_tail = j;
 		worker_wake_main();
 		pthread_cond_broadcast(&worker_idle_cond);
+		if (!worker_running && !q_head) {
+			/* The last command of a burst: keep one area. */
+			pthread_mutex_unlock(&worker_mutex);
+			env_buf_pool_shrink(WORKER_BUF_POOL_KEEP);
+			pthread_mutex_lock(&worker_mutex);
+		}
 	}
 	pthread_mutex_unlock(&worker_mutex);
 	return NULL;
@@ -101,6 +138,7 @@ static int worker_spawn(void)
 
 int worker_init(int max_threads)
 {
+	size_t pool;
 	int rv = 0;
 
 	if (max_threads < MIN_WORKER_THREADS)
@@ -110,6 +148,10 @@ int worker_init(int max_threads)
 	worker_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (worker_efd < 0)
 		return -errno;
+	pool = (size_t)(max_threads + WORKER_BUF_POOL_EXTRA) *
+	       WORKER_BUF_POOL_PER_THREAD;
+	env_buf_pool_enable(pool < WORKER_BUF_POOL_MAX ? pool :
+			    WORKER_BUF_POOL_MAX);
 	pthread_mutex_lock(&worker_mutex);
 	worker_max = max_threads;
 	for (int i = 0; i < MIN_WORKER_THREADS && !rv; i++)

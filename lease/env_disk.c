@@ -5,7 +5,9 @@
  * runs lease code with it (lease_env.h).  The only shared datum is the
  * abort flag, written by other threads and merely read here.  The disk
  * handles follow disk.h's rules (one thread at a time; their in-flight
- * bookkeeping is locked inside disk/).
+ * bookkeeping is locked inside disk/).  I/O buffers come from env_buf.c;
+ * every failed read or write is reported there so that a buffer the
+ * kernel may still be using is never handed out again.
  */
 #include <assert.h>
 #include <errno.h>
@@ -16,6 +18,7 @@
 
 #include "common/monotime.h"
 #include "disk/disk.h"
+#include "lease/env_buf.h"
 #include "lease/env_disk.h"
 
 static struct env_disk *env_of(void *ctx)
@@ -38,34 +41,35 @@ static int ed_read(void *ctx, int disk, uint64_t offset, void *buf, size_t len,
 		   int timeout_sec)
 {
 	struct env_disk *ed = env_of(ctx);
+	int rv = disk_read(env_handle(ed, disk), offset, buf, len, timeout_sec);
 
-	return disk_read(env_handle(ed, disk), offset, buf, len, timeout_sec);
+	if (rv != 0)
+		env_buf_io_failed(buf);   /* may still be in flight: no reuse */
+	return rv;
 }
 
 static int ed_write(void *ctx, int disk, uint64_t offset, const void *buf,
 		    size_t len, int timeout_sec)
 {
 	struct env_disk *ed = env_of(ctx);
+	int rv = disk_write(env_handle(ed, disk), offset, buf, len, timeout_sec);
 
-	return disk_write(env_handle(ed, disk), offset, buf, len, timeout_sec);
+	if (rv != 0)
+		env_buf_io_failed((void *)buf);
+	return rv;
 }
 
+/* Zeroed buffers from env_buf.c (pooled in the daemon). */
 static void *ed_buf_alloc(void *ctx, size_t len)
 {
-	void *buf;
-
 	(void)env_of(ctx);
-	buf = disk_buf_alloc(len);
-	if (buf)
-		memset(buf, 0, len);
-	return buf;
+	return env_buf_alloc(len);
 }
 
 static void ed_buf_free(void *ctx, void *buf)
 {
 	(void)env_of(ctx);
-	if (buf)
-		disk_buf_free(buf);
+	env_buf_free(buf);
 }
 
 static uint64_t ed_now(void *ctx)

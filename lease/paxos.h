@@ -171,6 +171,11 @@ struct paxos_lease_params {
 	uint32_t    io_timeout;     /* ours: 1..PAXOS_IO_TIMEOUT_MAX; the I/O
 				     * timeout of every paxos read and write */
 	uint32_t    fire_timeout;   /* W: 1..PAXOS_FIRE_TIMEOUT_MAX (60) */
+	int         full_read_first;/* acquire: 1 = the full lease read of
+				     * §5.2 before the first ballot, 3.8.5's
+				     * exact I/O; 0 = on a one-disk lease a
+				     * leader-only read and a guessed first
+				     * ballot (paxos_acquire.c) */
 };
 
 struct paxos_lease {
@@ -184,6 +189,7 @@ struct paxos_lease {
 	uint64_t generation;
 	uint32_t io_timeout;
 	uint32_t fire_timeout;
+	int      full_read_first;   /* see struct paxos_lease_params */
 
 	/* state, written only by this module */
 	enum paxos_mode mode;       /* what we hold */

@@ -39,6 +39,51 @@
  *   stays, and RELEASED still lets others in (§5.4 e) if we are named.
  *   Zeroing stays for ballots that did not complete (-210/-211 after phase
  *   2 began), where it is safe.
+ * - On a lease with ONE disk, the first read of an acquire is a
+ *   leader-only read (one sector), not the full lease read of §5.2 (the
+ *   whole area), and the first ballot after it runs with a guessed
+ *   number, mbal = host_id (the §5.5 value for max_mbal 0).  Saves one
+ *   area read (1 MiB at 2000 hosts) per acquire.  Why it is the same
+ *   protocol:
+ *   . §5.3/§5.4 use only the leader; the leader-only read applies the same
+ *     checks (paxos_check_leader) and adopts the leader's sizes as §5.1
+ *     does.  On one disk its errors are the lease read's (same disk, and
+ *     the lease read checks the leader first too).
+ *   . The lease read's other outputs are max_mbal and the -214 checksum
+ *     verdict.  The guessed ballot's phase-1 read is itself a read of
+ *     every dblock, taken after our phase-1 write: it scans all of them
+ *     (no early abort), and a dblock failing its checksum sends us back to
+ *     the lease read (PAXOS_FULL_READ) before phase 2, i.e. before
+ *     anything of ours can be decided.
+ *   . Disk Paxos safety does not depend on how large mbal is, only on
+ *     (a) numbers being unique per host (mbal = host_id mod max_hosts,
+ *     unchanged), (b) each phase write landing before the phase read, and
+ *     (c) the abort rules of §5.7 3d/3e/7 (unchanged): a ballot whose
+ *     read finds any valid dblock of our lver with a larger mbal, or of a
+ *     newer lver, aborts.  A value decided at our lver by another ballot
+ *     n stays in its owner's dblock with mbal n; our ballot m < n sees it
+ *     and aborts, m > n adopts it (3g): exactly the cases of a ballot whose
+ *     mbal came from a full read that happened to be stale.  What the
+ *     guess drops is only "above every mbal seen at older lvers", which no
+ *     rule reads (3c ignores older lvers).
+ *   . Our own earlier dblock (say mbal n, an accepted value v, this lver)
+ *     is the one thing the lease read saw that the guessed ballot cannot:
+ *     its phase-1 write replaces it before reading.  With the guess our
+ *     new number may be below n; that matters only if a copy of the old
+ *     block outlives the write, with the larger bal n, for others to
+ *     adopt v over what we decide.  On one disk none does: the write
+ *     replaced the only copy (phase 1 aborts with -211 if it failed), and
+ *     no older write of ours can land over it (§1A.1 rule 6, enforced by
+ *     disk/).  Legacy overwrote it the same way, only with a larger mbal,
+ *     which no rule compares with anything once the block is gone.  On
+ *     several disks a copy can survive (the write failed on a disk whose
+ *     read failed too), so multi-disk leases keep the lease read.
+ *   . A guessed ballot that aborts (-212/-213) is retried as §5.6 step 6
+ *     says (random sleep, then from the leader-only read of step 1), with
+ *     mbal raised above every mbal its phase-1 read saw, i.e. what the
+ *     lease read would have given; later ballots are §5.6 as written.
+ *   The sim (make sim) runs this code; 3.8.5 peers see ordinary ballots
+ *   (a host whose mbal is below another's, as after any stale read).
  */
 #include <assert.h>
 #include <errno.h>
@@ -105,10 +150,12 @@ static int paxos_commit(const struct lease_env *env, struct paxos_lease *pl,
 }
 
 /* §5.6: ballots for cur.lver + 1 until one succeeds or fails for good.
- * Returns 0, PAXOS_RESTART or an error. */
+ * guessed: cur comes from a leader-only read, max_mbal is unknown (0) and
+ * the first ballot runs with a guessed number (see the header).  Returns
+ * 0, PAXOS_RESTART, PAXOS_FULL_READ (guessed only) or an error. */
 static int paxos_ballot_loop(const struct lease_env *env, struct paxos_lease *pl,
 			     struct paxos_acq *ac, const struct ondisk_leader *cur,
-			     uint64_t max_mbal, int reuse)
+			     uint64_t max_mbal, int reuse, int guessed)
 {
 	struct ondisk_mblock our_mb = { .flags = MBLOCK_SHARED,
 					.generation = pl->generation };
@@ -161,6 +208,7 @@ static int paxos_ballot_loop(const struct lease_env *env, struct paxos_lease *pl
 		b.mbal = mbal;
 		b.num_hosts = cur->num_hosts;
 		b.mb = ac->convert ? &our_mb : NULL;
+		b.guessed = guessed;
 		rv = paxos_ballot_run(env, pl, &b);
 		if (b.wrote) {
 			ac->dblock = b.dblock;
@@ -172,12 +220,33 @@ static int paxos_ballot_loop(const struct lease_env *env, struct paxos_lease *pl
 		ac->retract = b.phase2 && rv < 0 ? PAXOS_RETRACT_ZERO : 0;
 		if (ac->retract)
 			ac->retract_lver = next_lver;
+		if (rv == PAXOS_FULL_READ) {
+			/* A dblock failed its checksum: the lease read of
+			 * §5.2 decides (-214).  Nothing of ours can have
+			 * been decided: phase 2 did not begin. */
+			assert(guessed && !b.phase2 && !ac->retract);
+			return PAXOS_FULL_READ;
+		}
 		if (rv == SANLK_DBLOCK_LVER || rv == SANLK_DBLOCK_MBAL) {  /* 6 */
+			/* After a guessed ballot, as §5.5 from now on: above
+			 * every mbal its phase-1 read saw (all of them: the
+			 * guessed scan does not stop at the abort).  Bad data
+			 * (no such number below 2^64) fails at once. */
+			uint64_t m = guessed ? paxos_first_mbal(b.seen_mbal,
+								cur->max_hosts,
+								pl->host_id)
+					     : mbal;
+
+			if (m == 0 || mbal > UINT64_MAX - cur->max_hosts)
+				return -EOVERFLOW;
 			if (paxos_random_delay(env))
 				return PAXOS_ABORTED;
-			if (mbal > UINT64_MAX - cur->max_hosts)
-				return -EOVERFLOW;
 			mbal += cur->max_hosts;
+			if (m > mbal)
+				mbal = m;
+			if (guessed && b.seen_mbal > max_mbal)
+				max_mbal = b.seen_mbal;
+			guessed = 0;
 			continue;
 		}
 		if (rv < 0)                                             /* 7 */
@@ -193,17 +262,28 @@ static int paxos_acquire_loop(const struct lease_env *env,
 			      struct paxos_lease *pl, struct paxos_acq *ac)
 {
 	uint32_t restart;
+	int full = 0;       /* one disk: use the lease read of §5.2 from now
+			     * on (a guessed ballot asked for it) */
 
 	for (restart = 0; restart < PAXOS_ACQUIRE_RESTARTS_MAX; restart++) {
 		struct ondisk_leader cur;
 		uint64_t max_mbal = 0;
-		int reuse, rv;
+		int reuse, guessed = 0, rv;
 
 		ac->retract = 0;
-		rv = paxos_read_lease(env, pl, pl->host_id, &cur, &max_mbal,
-				      NULL, NULL);                      /* §5.2 */
-		if (rv < 0)
-			return rv;
+		if (pl->num_disks == 1 && !pl->full_read_first && !full) {
+			/* Leader-only read and a guessed first ballot (see
+			 * the header).  Its errors are the lease read's. */
+			rv = paxos_read_leader(env, pl, pl->host_id, 1, &cur);
+			if (rv < 0)
+				return rv;
+			guessed = 1;
+		} else {
+			rv = paxos_read_lease(env, pl, pl->host_id, &cur,
+					      &max_mbal, NULL, NULL);  /* §5.2 */
+			if (rv < 0)
+				return rv;
+		}
 		assert(cur.max_hosts != 0 && cur.num_hosts >= pl->host_id);
 		ac->leader = cur;
 		ac->have_leader = 1;
@@ -229,7 +309,12 @@ static int paxos_acquire_loop(const struct lease_env *env,
 			reuse = 0;
 		}
 
-		rv = paxos_ballot_loop(env, pl, ac, &cur, max_mbal, reuse);
+		rv = paxos_ballot_loop(env, pl, ac, &cur, max_mbal, reuse,
+				       guessed);
+		if (rv == PAXOS_FULL_READ) {
+			full = 1;
+			continue;
+		}
 		if (rv == PAXOS_RESTART)
 			continue;
 		return rv;

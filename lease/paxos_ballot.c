@@ -36,12 +36,25 @@ static void paxos_holder_add(struct paxos_holders *h, uint64_t host_id)
 	h->count++;
 }
 
+/* What the reads of one ballot phase found, over every disk read. */
+struct paxos_scan {
+	int      phase1;
+	int      guessed;           /* phase 1 of a guessed ballot */
+	struct ondisk_dblock bk_max;/* phase 1: highest-bal accepted value */
+	int      have_max;
+	int      abort_rv;          /* guessed: first abort seen (0: none) */
+	int      bad_sum;           /* guessed: a dblock failed its checksum */
+};
+
 /* Scan the dblocks of one disk's ballot read.  Phase 1 also counts mode
- * blocks and keeps the highest-bal value in *bk_max. */
+ * blocks and keeps the highest-bal value in sc->bk_max.  A plain ballot
+ * returns the first abort code (§5.7 3: block by block).  A guessed one
+ * scans everything: it must see every checksum the lease read of §5.2
+ * would have checked, and every mbal for the next ballot number; its
+ * abort code is kept in sc->abort_rv. */
 static int paxos_ballot_scan(const struct paxos_lease *pl,
 			     struct paxos_ballot *b, const uint8_t *area,
-			     int phase1, struct ondisk_dblock *bk_max,
-			     int *have_max)
+			     struct paxos_scan *sc)
 {
 	uint32_t ss = pl->sizes.sector_size;
 	uint64_t q;
@@ -49,11 +62,21 @@ static int paxos_ballot_scan(const struct paxos_lease *pl,
 	for (q = 0; q < b->num_hosts; q++) {
 		const uint8_t *sector = area + (2 + q) * ss;
 		struct ondisk_dblock bk;
+		int abort_rv = 0;
 
+		/* Empty and no SHARED flag: ignored by every rule below
+		 * (lver 0 < b->lver), so skip the decoding. */
+		if (paxos_sector_blank(sector))
+			continue;
 		ondisk_dblock_decode(sector, &bk);
-		if (ondisk_dblock_verify(&bk) < 0)
+		if (ondisk_dblock_verify(&bk) < 0) {
+			if (sc->guessed)
+				sc->bad_sum = 1;        /* §5.2: -214 */
 			continue;                       /* 3a */
-		if (phase1) {
+		}
+		if (sc->guessed && bk.mbal > b->seen_mbal)
+			b->seen_mbal = bk.mbal;
+		if (sc->phase1) {
 			struct ondisk_mblock mb;
 
 			ondisk_mblock_decode(sector + ONDISK_MBLOCK_OFFSET, &mb);
@@ -63,50 +86,61 @@ static int paxos_ballot_scan(const struct paxos_lease *pl,
 		if (bk.lver < b->lver)
 			continue;                       /* 3c */
 		if (bk.lver > b->lver)
-			return SANLK_DBLOCK_LVER;       /* 3d */
+			abort_rv = SANLK_DBLOCK_LVER;   /* 3d */
 #ifndef SIM_MUTANT_PAXOS_NO_MBAL_ABORT   /* planted bug for the simulator */
-		if (bk.mbal > b->mbal)
-			return SANLK_DBLOCK_MBAL;       /* 3e */
+		else if (bk.mbal > b->mbal)
+			abort_rv = SANLK_DBLOCK_MBAL;   /* 3e */
 #endif
-		if (!phase1)
+		if (abort_rv) {
+			if (!sc->guessed)
+				return abort_rv;
+			if (!sc->abort_rv)
+				sc->abort_rv = abort_rv;
+			continue;
+		}
+		if (!sc->phase1)
 			continue;
 		if (bk.inp == 0 || bk.bal == 0)
 			continue;                       /* 3f */
-		if (!*have_max || bk.bal > bk_max->bal) {   /* 3g */
-			*bk_max = bk;
-			*have_max = 1;
+		if (!sc->have_max || bk.bal > sc->bk_max.bal) {   /* 3g */
+			sc->bk_max = bk;
+			sc->have_max = 1;
 		}
 	}
 	return 0;
 }
 
 /* Read every eligible disk and scan it.  Returns 0, an abort code, or
- * -210 when fewer than a majority of disks were read. */
+ * -210 when fewer than a majority of disks were read; for the phase 1 of
+ * a guessed ballot PAXOS_FULL_READ first (a bad checksum), then its
+ * abort code. */
 static int paxos_ballot_read(const struct lease_env *env,
 			     const struct paxos_lease *pl,
-			     struct paxos_ballot *b, int *timed_out, int phase1,
-			     struct ondisk_dblock *bk_max, int *have_max)
+			     struct paxos_ballot *b, int *timed_out,
+			     struct paxos_scan *sc, uint8_t **area)
 {
 	size_t len = paxos_ballot_len(pl, b->num_hosts);
 	int d, reads = 0;
 
 	for (d = 0; d < pl->num_disks; d++) {
-		uint8_t *area;
 		int rv;
 
 		if (timed_out[d])
 			continue;
-		rv = paxos_read_area(env, pl, d, 0, len, &area);
+		rv = paxos_read_into(env, pl, d, 0, len, area);
 		if (rv == SANLK_AIO_TIMEOUT)
 			timed_out[d] = 1;
 		if (rv < 0)
 			continue;
 		reads++;
-		rv = paxos_ballot_scan(pl, b, area, phase1, bk_max, have_max);
-		env->buf_free(env->ctx, area);
+		rv = paxos_ballot_scan(pl, b, *area, sc);
 		if (rv < 0)
 			return rv;
 	}
+	if (sc->bad_sum)
+		return PAXOS_FULL_READ;
+	if (sc->abort_rv)
+		return sc->abort_rv;
 	if (reads < paxos_majority(pl->num_disks))
 		return SANLK_DBLOCK_READ;
 	return 0;
@@ -125,12 +159,14 @@ static int paxos_ballot_write(const struct lease_env *env,
 	return 0;
 }
 
-int paxos_ballot_run(const struct lease_env *env, const struct paxos_lease *pl,
-		     struct paxos_ballot *b)
+/* One ballot; area is the read buffer of both phases (paxos_read_into). */
+static int paxos_ballot_phases(const struct lease_env *env,
+			       const struct paxos_lease *pl,
+			       struct paxos_ballot *b, uint8_t **area)
 {
 	int timed_out[PAXOS_MAX_DISKS] = { 0 };
-	struct ondisk_dblock bk_max;
-	int have_max = 0, rv;
+	struct paxos_scan sc;
+	int rv;
 
 	paxos_lease_check(pl);
 	assert(pl->host_id >= 1 && pl->host_id <= b->num_hosts);
@@ -139,9 +175,10 @@ int paxos_ballot_run(const struct lease_env *env, const struct paxos_lease *pl,
 	assert(b->mbal >= pl->host_id);
 	memset(&b->dblock, 0, sizeof(b->dblock));
 	memset(&b->holders, 0, sizeof(b->holders));
-	memset(&bk_max, 0, sizeof(bk_max));
+	memset(&sc, 0, sizeof(sc));
 	b->wrote = 0;
 	b->phase2 = 0;
+	b->seen_mbal = 0;
 
 	/* Phase 1: only mbal and lver set (steps 1-2). */
 	b->dblock.mbal = b->mbal;
@@ -149,19 +186,21 @@ int paxos_ballot_run(const struct lease_env *env, const struct paxos_lease *pl,
 	rv = paxos_ballot_write(env, pl, b);
 	if (rv < 0)
 		return rv;
-	rv = paxos_ballot_read(env, pl, b, timed_out, 1, &bk_max, &have_max);
-	if (rv < 0)
+	sc.phase1 = 1;
+	sc.guessed = b->guessed;
+	rv = paxos_ballot_read(env, pl, b, timed_out, &sc, area);
+	if (rv != 0)
 		return rv;
 
 	/* Choose the value (step 5). */
 #ifdef SIM_MUTANT_PAXOS_NO_ADOPT
-	have_max = 0;   /* planted bug for the simulator: ignore accepted values */
+	sc.have_max = 0;   /* planted bug for the simulator: ignore accepted values */
 #endif
-	if (have_max) {
-		assert(bk_max.bal != 0 && bk_max.inp != 0);
-		b->dblock.inp = bk_max.inp;
-		b->dblock.inp2 = bk_max.inp2;
-		b->dblock.inp3 = bk_max.inp3;
+	if (sc.have_max) {
+		assert(sc.bk_max.bal != 0 && sc.bk_max.inp != 0);
+		b->dblock.inp = sc.bk_max.inp;
+		b->dblock.inp2 = sc.bk_max.inp2;
+		b->dblock.inp3 = sc.bk_max.inp3;
 	} else {
 		b->dblock.inp = pl->host_id;
 		b->dblock.inp2 = pl->generation;
@@ -175,12 +214,25 @@ int paxos_ballot_run(const struct lease_env *env, const struct paxos_lease *pl,
 	if (rv < 0)
 		return rv;
 #ifndef SIM_MUTANT_PAXOS_NO_PHASE2_READ   /* planted bug for the simulator */
-	rv = paxos_ballot_read(env, pl, b, timed_out, 0, NULL, NULL);
+	memset(&sc, 0, sizeof(sc));     /* phase 2: plain scan, no value */
+	rv = paxos_ballot_read(env, pl, b, timed_out, &sc, area);
 	if (rv < 0)
 		return rv;
+	assert(rv == 0);
 #endif
 	assert(b->dblock.bal == b->mbal && b->dblock.inp != 0);
 	return 0;
+}
+
+int paxos_ballot_run(const struct lease_env *env, const struct paxos_lease *pl,
+		     struct paxos_ballot *b)
+{
+	uint8_t *area = NULL;
+	int rv = paxos_ballot_phases(env, pl, b, &area);
+
+	if (area)
+		env->buf_free(env->ctx, area);
+	return rv;
 }
 
 int paxos_scan_holders(const struct lease_env *env, const struct paxos_lease *pl,

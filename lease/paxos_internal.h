@@ -16,6 +16,10 @@
 /* Internal results (never returned by the public functions). */
 #define PAXOS_GO_BALLOT  1          /* owner wait: the lease may be taken */
 #define PAXOS_RESTART    2          /* the leader changed: start again */
+#define PAXOS_FULL_READ  3          /* a guessed ballot (paxos_acquire.c)
+				     * found what only the full lease read
+				     * of §5.2 may judge: start again with
+				     * it */
 
 /* struct paxos_acq.retract values */
 #define PAXOS_RETRACT_ZERO 1        /* §5.9: our ballot did not complete */
@@ -42,6 +46,12 @@ uint64_t paxos_now(const struct lease_env *env);
  * NULL and the buffer was already released (a timed-out read buffer is
  * never reused, lease_env.h). */
 int paxos_read_area(const struct lease_env *env, const struct paxos_lease *pl,
+		    int disk, uint64_t rel, size_t len, uint8_t **buf);
+
+/* paxos_read_area into *buf, allocated (len bytes) when NULL: a buffer
+ * whose read succeeded is reused without being zeroed again (the read
+ * filled all of it).  On error *buf is released and set to NULL. */
+int paxos_read_into(const struct lease_env *env, const struct paxos_lease *pl,
 		    int disk, uint64_t rel, size_t len, uint8_t **buf);
 
 /* Outcome of writing one sector to several disks. */
@@ -79,6 +89,11 @@ void paxos_write_own(const struct lease_env *env, const struct paxos_lease *pl,
 
 /* 1 when all 200 encoded bytes are equal. */
 int paxos_leader_equal(const struct ondisk_leader *a, const struct ondisk_leader *b);
+
+/* 1 when a dblock sector holds no dblock and no mode block (all bytes of
+ * both records zero): an "empty" dblock (§5.2, valid, lver 0, mbal 0)
+ * without the SHARED flag, which every scan ignores. */
+int paxos_sector_blank(const uint8_t *sector);
 
 /* Byte offset of host_id's dblock sector inside the paxos area. */
 uint64_t paxos_dblock_rel(const struct paxos_lease *pl, uint64_t host_id);
@@ -119,14 +134,22 @@ struct paxos_ballot {
 	uint64_t num_hosts;         /* cur.num_hosts */
 	const struct ondisk_mblock *mb; /* mode block written with our dblock
 				     * (SH->EX conversion), NULL = zero */
+	int      guessed;           /* mbal was chosen without a full lease
+				     * read (paxos_acquire.c): phase 1
+				     * scans every dblock, checks checksums
+				     * as §5.2 would, and reports seen_mbal */
 	/* out */
 	struct ondisk_dblock dblock;/* D as last written */
 	int      wrote;             /* a dblock write was issued */
 	int      phase2;            /* phase 2 began */
+	uint64_t seen_mbal;         /* guessed: largest mbal of the valid
+				     * dblocks of the phase-1 read */
 	struct paxos_holders holders;
 };
 
-/* §5.7 phases 1 and 2.  0 or -210, -211, -212, -213, -ENOMEM. */
+/* §5.7 phases 1 and 2.  0 or -210, -211, -212, -213, -ENOMEM; for a
+ * guessed ballot also PAXOS_FULL_READ (a dblock failed its checksum in
+ * phase 1: nothing decided, phase 2 not begun). */
 int paxos_ballot_run(const struct lease_env *env, const struct paxos_lease *pl,
 		     struct paxos_ballot *b);
 

@@ -54,6 +54,28 @@ int paxos_read_area(const struct lease_env *env, const struct paxos_lease *pl,
 	return 0;
 }
 
+int paxos_read_into(const struct lease_env *env, const struct paxos_lease *pl,
+		    int disk, uint64_t rel, size_t len, uint8_t **buf)
+{
+	int rv;
+
+	if (!*buf)
+		return paxos_read_area(env, pl, disk, rel, len, buf);
+	assert(disk >= 0 && disk < pl->num_disks);
+	assert(len > 0 && len % pl->sizes.sector_size == 0);
+	assert(rel % pl->sizes.sector_size == 0);
+	assert(rel + len <= pl->sizes.align_size);
+	rv = env->read(env->ctx, disk, pl->offsets[disk] + rel, *buf, len,
+		       (int)pl->io_timeout);
+	if (rv != 0) {
+		/* may still be in flight: never reuse (lease_env.h) */
+		env->buf_free(env->ctx, *buf);
+		*buf = NULL;
+		return rv < 0 ? rv : -EIO;
+	}
+	return 0;
+}
+
 void paxos_write_all(const struct lease_env *env, const struct paxos_lease *pl,
 		     uint64_t rel, const uint8_t *sector, int stop_first,
 		     struct paxos_wres *wr)
@@ -156,6 +178,28 @@ int paxos_leader_equal(const struct ondisk_leader *a, const struct ondisk_leader
 	ondisk_leader_encode(a, ba);
 	ondisk_leader_encode(b, bb);
 	return memcmp(ba, bb, sizeof(ba)) == 0;
+}
+
+int paxos_sector_blank(const uint8_t *sector)
+{
+	/* Both records are multiples of 8 bytes; compare a word at a time
+	 * (most sectors of a lease area were never written). */
+	uint64_t acc = 0, w;
+	size_t i;
+
+	_Static_assert(ONDISK_DBLOCK_SIZE % 8 == 0 && ONDISK_MBLOCK_SIZE % 8 == 0 &&
+		       ONDISK_MBLOCK_OFFSET % 8 == 0 &&
+		       ONDISK_DBLOCK_SIZE <= ONDISK_MBLOCK_OFFSET,
+		       "dblock and mode block are whole words, apart");
+	for (i = 0; i < ONDISK_DBLOCK_SIZE; i += 8) {
+		memcpy(&w, sector + i, 8);
+		acc |= w;
+	}
+	for (i = 0; i < ONDISK_MBLOCK_SIZE; i += 8) {
+		memcpy(&w, sector + ONDISK_MBLOCK_OFFSET + i, 8);
+		acc |= w;
+	}
+	return acc == 0;
 }
 
 uint64_t paxos_dblock_rel(const struct paxos_lease *pl, uint64_t host_id)

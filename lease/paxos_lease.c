@@ -57,6 +57,7 @@ int paxos_lease_setup(struct paxos_lease *pl, const struct paxos_lease_params *p
 	pl->generation = p->generation;
 	pl->io_timeout = p->io_timeout;
 	pl->fire_timeout = p->fire_timeout;
+	pl->full_read_first = p->full_read_first != 0;
 	paxos_lease_check(pl);
 	return 0;
 }

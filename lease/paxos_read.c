@@ -77,6 +77,8 @@ static void paxos_read_disk(const struct lease_env *env,
 	for (q = 0; q < dr->lr.num_hosts; q++) {
 		struct ondisk_dblock db;
 
+		if (paxos_sector_blank(area + (2 + q) * ss))
+			continue;       /* empty dblock: valid, mbal 0 */
 		ondisk_dblock_decode(area + (2 + q) * ss, &db);
 		if (ondisk_dblock_verify(&db) < 0) {
 			dr->rv = SANLK_DBLOCK_CHECKSUM;

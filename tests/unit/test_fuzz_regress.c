@@ -28,12 +28,16 @@ struct t_fix {
 	struct paxos_host_ops ops;
 };
 
-/* A free resource (num_hosts 8) on one 512/1M disk; we are host 1. */
+/* A free resource (num_hosts 8) on one 512/1M disk; we are host 1.  The
+ * ballot number comes from the full lease read (§5.5), as when the
+ * fuzzer found these: the guessed first ballot of a one-disk acquire
+ * (paxos_acquire.c) takes no number from disk (test_paxos_fast.c). */
 static void t_fix_init(struct t_fix *f)
 {
 	f->md = t_md(&SZ512, 1, T_MAX_HOST);
 	memdisk_env(f->md, 0, &f->env);
 	t_pl(&f->pl, &SZ512, 1, 1, 1);
+	f->pl.full_read_first = 1;
 	t_hosts_init(&f->th, &f->env, &SZ512, &f->ops);
 }
 
