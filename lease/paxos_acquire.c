@@ -28,6 +28,13 @@
  *   who used the escape.  A 3.8.5 host sees an ordinary commit.  If that
  *   ballot fails before anything else is owed while the leader still
  *   names us, a §5.9 retract stamped with the named lver lets others in.
+ * - The same holds when our own ballot adopts (§5.7 3g) a value of an
+ *   earlier ballot of ours (sim seed 70092): an earlier call's phase 2
+ *   that reached one disk, retracted (RELEASED) on the others.  Another
+ *   host may have committed that value already and, seeing our RELEASED
+ *   dblock, be balloting the next version.  We commit the value (the
+ *   version is decided) but restart and ballot the next version instead
+ *   of returning success.
  * - A failed commit (§5.8 step 2) does NOT zero our dblock as §5.9 step 1
  *   says: our ballot completed, so the value it decided must stay on disk
  *   (the leader write may still land late, §1A.1 item 5).  Zeroing it lets
@@ -252,7 +259,17 @@ static int paxos_ballot_loop(const struct lease_env *env, struct paxos_lease *pl
 		if (rv < 0)                                             /* 7 */
 			return rv;
 		ac->holders = b.holders;                                /* 8 */
-		return paxos_commit(env, pl, ac, cur, &b.dblock);
+		rv = paxos_commit(env, pl, ac, cur, &b.dblock);
+		if (rv == 0 && b.adopted_ours) {
+			/* Our ballot decided a value of an earlier ballot
+			 * of ours, which a §5.9 retract may have marked
+			 * RELEASED since (others may be taking this version
+			 * through §5.4 e): as F2, not taken as ours; the
+			 * restart ballots for the next version. */
+			ac->named_lver = next_lver;
+			return PAXOS_RESTART;
+		}
+		return rv;
 	}
 	return PAXOS_TOO_BUSY;
 }

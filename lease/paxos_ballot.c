@@ -179,6 +179,7 @@ static int paxos_ballot_phases(const struct lease_env *env,
 	b->wrote = 0;
 	b->phase2 = 0;
 	b->seen_mbal = 0;
+	b->adopted_ours = 0;
 
 	/* Phase 1: only mbal and lver set (steps 1-2). */
 	b->dblock.mbal = b->mbal;
@@ -198,6 +199,8 @@ static int paxos_ballot_phases(const struct lease_env *env,
 #endif
 	if (sc.have_max) {
 		assert(sc.bk_max.bal != 0 && sc.bk_max.inp != 0);
+		b->adopted_ours = sc.bk_max.inp == pl->host_id &&
+				  sc.bk_max.inp2 == pl->generation;
 		b->dblock.inp = sc.bk_max.inp;
 		b->dblock.inp2 = sc.bk_max.inp2;
 		b->dblock.inp3 = sc.bk_max.inp3;

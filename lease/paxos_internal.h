@@ -144,6 +144,9 @@ struct paxos_ballot {
 	int      phase2;            /* phase 2 began */
 	uint64_t seen_mbal;         /* guessed: largest mbal of the valid
 				     * dblocks of the phase-1 read */
+	int      adopted_ours;      /* phase 1 adopted an accepted value that
+				     * names us (host_id and generation):
+				     * one of our earlier ballots' */
 	struct paxos_holders holders;
 };
 

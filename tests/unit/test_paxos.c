@@ -204,6 +204,39 @@ static void test_ballot_numbers(void **state)
 	t_unfix(&f);
 }
 
+/* Sim seed 70092: our ballot adopts a value naming us (here host 7 had
+ * accepted it: our earlier ballot's value, which our retract may have
+ * marked RELEASED since).  The version it decides is committed, but the
+ * acquire goes on to ballot the next one itself: the lease we return is
+ * lver 2, ordered by paxos against anyone who used §5.4 e on lver 1. */
+static void test_adopted_own_value_ballots_again(void **state)
+{
+	struct t_fix f;
+	struct ondisk_dblock db;
+	struct ondisk_leader lr;
+
+	(void)state;
+	t_fix(&f, &SZ4K1M, 0, 3, 1);
+	memset(&db, 0, sizeof(db));
+	db.mbal = 507;
+	db.bal = 507;
+	db.lver = 1;
+	db.inp = 3;          /* us: host_id 3, generation 1 */
+	db.inp2 = 1;
+	db.inp3 = 99;
+	t_dblock_put(f.md, 0, &SZ4K1M, 7, &db, NULL);
+	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl, 0, &lr), 0);
+	assert_int_equal(lr.lver, 2);
+	assert_int_equal(lr.owner_id, 3);
+	assert_int_equal(lr.owner_generation, 1);
+	assert_int_equal(f.pl.lver, 2);
+	t_dblock_get(f.md, 0, &SZ4K1M, 3, &db, NULL);
+	assert_int_equal(db.lver, 2);
+	assert_int_equal(db.inp, 3);
+	assert_true(db.inp3 != 99);      /* our own value this time */
+	t_unfix(&f);
+}
+
 /* Release then acquire again: lver 2 and a higher ballot (max_mbal 1). */
 static void test_reacquire(void **state)
 {
@@ -608,6 +641,7 @@ int main(void)
 		cmocka_unit_test(test_ballot_read_size),
 		cmocka_unit_test(test_dblock_contents),
 		cmocka_unit_test(test_ballot_numbers),
+		cmocka_unit_test(test_adopted_own_value_ballots_again),
 		cmocka_unit_test(test_reacquire),
 		cmocka_unit_test(test_owner_is_us),
 		cmocka_unit_test(test_required_lver),
