@@ -35,6 +35,16 @@
  *   dblock, be balloting the next version.  We commit the value (the
  *   version is decided) but restart and ballot the next version instead
  *   of returning success.
+ * - F11 (sim seed 240939): a slow commit write of an old version (another
+ *   host committing the value it adopted) can land after the lease moved
+ *   on two versions, reverting the leader.  Other hosts' dblocks of the
+ *   newer versions make their ballots abort (§5.7 3d), but our own dblock
+ *   is replaced by our phase-1 write before our phase-1 read: a host
+ *   whose dblock shows a newer version than leader + 1 would ballot the
+ *   old version and erase the only evidence of the new one, while a
+ *   third host commits the newer version beside it.  We never ballot
+ *   then: we wait and read again (bounded by the restarts; -EAGAIN), and
+ *   any later commit moves the leader past it.
  * - A failed commit (§5.8 step 2) does NOT zero our dblock as §5.9 step 1
  *   says: our ballot completed, so the value it decided must stay on disk
  *   (the leader write may still land late, §1A.1 item 5).  Zeroing it lets
@@ -73,6 +83,8 @@
  *     mbal came from a full read that happened to be stale.  What the
  *     guess drops is only "above every mbal seen at older lvers", which no
  *     rule reads (3c ignores older lvers).
+ *   . The guessed path reads our own dblock sector (one sector) besides
+ *     the leader, for the F11 check below; it does not use its mbal.
  *   . Our own earlier dblock (say mbal n, an accepted value v, this lver)
  *     is the one thing the lease read saw that the guessed ballot cannot:
  *     its phase-1 write replaces it before reading.  With the guess our
@@ -274,6 +286,26 @@ static int paxos_ballot_loop(const struct lease_env *env, struct paxos_lease *pl
 	return PAXOS_TOO_BUSY;
 }
 
+/* Lease-read scan: the largest lver of our own dblock over the disks. */
+struct paxos_own_scan {
+	uint64_t host_id;
+	uint64_t lver;
+};
+
+static void paxos_own_scan(void *arg, int disk, const uint8_t *area,
+			   const struct ondisk_leader *lr)
+{
+	struct paxos_own_scan *o = arg;
+	struct ondisk_dblock db;
+
+	(void)disk;
+	if (o->host_id < 1 || o->host_id > lr->num_hosts)
+		return;
+	ondisk_dblock_decode(area + (1 + o->host_id) * lr->sector_size, &db);
+	if (db.lver > o->lver)
+		o->lver = db.lver;
+}
+
 static int paxos_acquire_loop(const struct lease_env *env,
 			      const struct paxos_host_ops *ops,
 			      struct paxos_lease *pl, struct paxos_acq *ac)
@@ -285,21 +317,48 @@ static int paxos_acquire_loop(const struct lease_env *env,
 	for (restart = 0; restart < PAXOS_ACQUIRE_RESTARTS_MAX; restart++) {
 		struct ondisk_leader cur;
 		uint64_t max_mbal = 0;
+		struct paxos_own_scan own;
 		int reuse, guessed = 0, rv;
 
 		ac->retract = 0;
+		own.host_id = pl->host_id;
+		own.lver = 0;
 		if (pl->num_disks == 1 && !pl->full_read_first && !full) {
+			struct ondisk_dblock db;
+
 			/* Leader-only read and a guessed first ballot (see
-			 * the header).  Its errors are the lease read's. */
+			 * the header).  Its errors are the lease read's.
+			 * Plus our own dblock sector, for F11; a bad one
+			 * sends us to the lease read (-214). */
 			rv = paxos_read_leader(env, pl, pl->host_id, 1, &cur);
 			if (rv < 0)
 				return rv;
+			rv = paxos_read_host_sector(env, pl, pl->host_id, &db,
+						    NULL);
+			if (rv < 0)
+				return rv;
+			if (ondisk_dblock_verify(&db) < 0) {
+				full = 1;
+				continue;
+			}
+			own.lver = db.lver;
 			guessed = 1;
 		} else {
 			rv = paxos_read_lease(env, pl, pl->host_id, &cur,
-					      &max_mbal, NULL, NULL);  /* §5.2 */
+					      &max_mbal, paxos_own_scan,
+					      &own);                    /* §5.2 */
 			if (rv < 0)
 				return rv;
+		}
+		if (own.lver > cur.lver + 1) {
+			/* F11 (see the header): our own dblock is of a
+			 * newer version than the leader can explain; a
+			 * ballot would erase the only trace of it.  Wait
+			 * and read again. */
+			ac->stale_leader++;
+			if (paxos_random_delay(env))
+				return PAXOS_ABORTED;
+			continue;
 		}
 		assert(cur.max_hosts != 0 && cur.num_hosts >= pl->host_id);
 		ac->leader = cur;
@@ -353,6 +412,7 @@ int paxos_acquire_core(const struct lease_env *env, const struct paxos_host_ops 
 	ac->tried_commit = 0;
 	ac->have_leader = 0;
 	ac->wrote_dblock = 0;
+	ac->stale_leader = 0;
 	memset(&ac->holders, 0, sizeof(ac->holders));
 
 	rv = paxos_acquire_loop(env, ops, pl, ac);

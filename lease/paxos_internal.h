@@ -197,6 +197,8 @@ struct paxos_acq {
 				     * owner of this version (§5.6 step 2);
 				     * we balloted again instead */
 	uint64_t num_hosts;         /* cur.num_hosts of the final attempt */
+	uint32_t stale_leader;      /* lease reads whose leader was older
+				     * than our own dblock (F11) */
 	struct paxos_holders holders;
 };
 

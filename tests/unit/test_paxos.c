@@ -132,9 +132,9 @@ static void test_ballot_read_size(void **state)
 	t_fix(&f, &SZ512, 250, 2, 1);
 	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl, 0, NULL), 0);
 	log = memdisk_log(f.md, &n);
-	assert_int_equal(n, 6);
-	assert_int_equal(log[2].len, 256 * 512);
-	assert_int_equal(log[4].len, 256 * 512);
+	assert_int_equal(n, 7);       /* leader, our dblock, 2 ballots, commit */
+	assert_int_equal(log[3].len, 256 * 512);
+	assert_int_equal(log[5].len, 256 * 512);
 	t_unfix(&f);
 }
 
@@ -234,6 +234,33 @@ static void test_adopted_own_value_ballots_again(void **state)
 	assert_int_equal(db.lver, 2);
 	assert_int_equal(db.inp, 3);
 	assert_true(db.inp3 != 99);      /* our own value this time */
+	t_unfix(&f);
+}
+
+/* F11 (sim seed 240939): the leader was reverted by a late write (lver 5
+ * free) while our own dblock is of version 8.  We never ballot an older
+ * version over it: the acquire gives up (-EAGAIN) and our dblock stays. */
+static void test_stale_leader_keeps_own_dblock(void **state)
+{
+	struct t_fix f;
+	struct ondisk_dblock db;
+
+	(void)state;
+	t_fix(&f, &SZ4K1M, 0, 3, 1);
+	t_leader_owned(f.md, 0, &SZ4K1M, 5, 2, 1, 0, 2);
+	memset(&db, 0, sizeof(db));
+	db.mbal = 503;
+	db.bal = 503;
+	db.lver = 8;
+	db.inp = 3;
+	db.inp2 = 1;
+	db.inp3 = 42;
+	t_dblock_put(f.md, 0, &SZ4K1M, 3, &db, NULL);
+	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl, 0, NULL), -EAGAIN);
+	t_dblock_get(f.md, 0, &SZ4K1M, 3, &db, NULL);
+	assert_int_equal(db.lver, 8);
+	assert_int_equal(db.mbal, 503);
+	assert_int_equal(db.inp3, 42);
 	t_unfix(&f);
 }
 
@@ -642,6 +669,7 @@ int main(void)
 		cmocka_unit_test(test_dblock_contents),
 		cmocka_unit_test(test_ballot_numbers),
 		cmocka_unit_test(test_adopted_own_value_ballots_again),
+		cmocka_unit_test(test_stale_leader_keeps_own_dblock),
 		cmocka_unit_test(test_reacquire),
 		cmocka_unit_test(test_owner_is_us),
 		cmocka_unit_test(test_required_lver),

@@ -52,23 +52,26 @@ static void test_fast_io_sequence(void **state)
 	t_fix(&f, 1, 7, 3);
 	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl, 0, NULL), 0);
 	log = memdisk_log(f.md, &n);
-	assert_int_equal(n, 6);
+	assert_int_equal(n, 7);
 	assert_int_equal(log[0].op, MEMDISK_OP_READ);
 	assert_int_equal(log[0].offset, T_RES_OFF);
 	assert_int_equal(log[0].len, 512);                 /* leader only */
-	assert_int_equal(log[1].op, MEMDISK_OP_WRITE);
+	assert_int_equal(log[1].op, MEMDISK_OP_READ);      /* our dblock (F11) */
 	assert_int_equal(log[1].offset, T_RES_OFF + 8 * 512);
 	assert_int_equal(log[1].len, 512);
-	assert_int_equal(log[2].op, MEMDISK_OP_READ);
-	assert_int_equal(log[2].len, 2048 * 512);
-	assert_int_equal(log[3].op, MEMDISK_OP_WRITE);
-	assert_int_equal(log[3].offset, T_RES_OFF + 8 * 512);
-	assert_int_equal(log[4].op, MEMDISK_OP_READ);
-	assert_int_equal(log[4].len, 2048 * 512);
-	assert_int_equal(log[5].op, MEMDISK_OP_WRITE);
-	assert_int_equal(log[5].offset, T_RES_OFF);
-	assert_int_equal(log[5].len, 512);
-	for (n = 0; n < 6; n++)
+	assert_int_equal(log[2].op, MEMDISK_OP_WRITE);
+	assert_int_equal(log[2].offset, T_RES_OFF + 8 * 512);
+	assert_int_equal(log[2].len, 512);
+	assert_int_equal(log[3].op, MEMDISK_OP_READ);
+	assert_int_equal(log[3].len, 2048 * 512);
+	assert_int_equal(log[4].op, MEMDISK_OP_WRITE);
+	assert_int_equal(log[4].offset, T_RES_OFF + 8 * 512);
+	assert_int_equal(log[5].op, MEMDISK_OP_READ);
+	assert_int_equal(log[5].len, 2048 * 512);
+	assert_int_equal(log[6].op, MEMDISK_OP_WRITE);
+	assert_int_equal(log[6].offset, T_RES_OFF);
+	assert_int_equal(log[6].len, 512);
+	for (n = 0; n < 7; n++)
 		assert_int_equal(log[n].timeout_sec, T_IO);
 	/* the guessed number: host_id */
 	t_dblock_get(f.md, 0, &SZ512, 7, &db, NULL);
@@ -95,7 +98,7 @@ static void test_fast_reacquire(void **state)
 	memdisk_log_clear(f.md);
 	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl, 0, &lr), 0);
 	assert_int_equal(lr.lver, 2);
-	assert_int_equal(t_ops(&f, MEMDISK_OP_READ), 3);
+	assert_int_equal(t_ops(&f, MEMDISK_OP_READ), 4);
 	assert_int_equal(t_ops(&f, MEMDISK_OP_WRITE), 3);
 	t_dblock_get(f.md, 0, &SZ512, 1, &db, NULL);
 	assert_int_equal(db.mbal, 1);
@@ -122,8 +125,9 @@ static void test_fast_checksum_fallback(void **state)
 	s[8] ^= 1;
 	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl, 0, NULL),
 			 SANLK_DBLOCK_CHECKSUM);
-	/* leader, phase-1 read, lease read; the phase-1 write only */
-	assert_int_equal(t_ops(&f, MEMDISK_OP_READ), 3);
+	/* leader, our dblock, phase-1 read, lease read; the phase-1
+	 * write only */
+	assert_int_equal(t_ops(&f, MEMDISK_OP_READ), 4);
 	assert_int_equal(t_ops(&f, MEMDISK_OP_WRITE), 1);
 	assert_false(paxos_release_pending(&f.pl));
 	assert_int_equal(f.pl.mode, PAXOS_MODE_NONE);
@@ -282,10 +286,38 @@ static void test_fast_not_multi_disk(void **state)
 	t_unfix(&f);
 }
 
+/* F11 on the leader-only path: our own dblock (read before the guessed
+ * ballot) is of version 8 while the leader says 5: no ballot, -EAGAIN,
+ * our dblock untouched. */
+static void test_fast_stale_leader(void **state)
+{
+	struct t_fix f;
+	struct ondisk_dblock db;
+
+	(void)state;
+	t_fix(&f, 1, 7, 3);
+	t_leader_owned(f.md, 0, &SZ512, 5, 2, 1, 0, 2);
+	memset(&db, 0, sizeof(db));
+	db.mbal = 2007;
+	db.bal = 2007;
+	db.lver = 8;
+	db.inp = 7;
+	db.inp2 = 3;
+	db.inp3 = 42;
+	t_dblock_put(f.md, 0, &SZ512, 7, &db, NULL);
+	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl, 0, NULL), -EAGAIN);
+	assert_int_equal(t_ops(&f, MEMDISK_OP_WRITE), 0);
+	t_dblock_get(f.md, 0, &SZ512, 7, &db, NULL);
+	assert_int_equal(db.lver, 8);
+	assert_int_equal(db.mbal, 2007);
+	t_unfix(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fast_io_sequence),
+		cmocka_unit_test(test_fast_stale_leader),
 		cmocka_unit_test(test_fast_reacquire),
 		cmocka_unit_test(test_fast_checksum_fallback),
 		cmocka_unit_test(test_fast_leftover_block),

@@ -146,13 +146,14 @@ static void test_tv8_shared_acquire(void **state)
 	assert_int_equal(lr.write_generation, 1);
 	assert_int_equal(lr.write_timestamp, 0x289);
 	assert_int_equal(lr.flags, LFL_ALIGN_1M);
-	/* read, w, r, w, r, leader, host block, leader read, leader */
+	/* read, our dblock, w, r, w, r, leader, host block, leader read,
+	 * leader */
 	log = memdisk_log(f.md, &n);
-	assert_int_equal(n, 9);
-	assert_int_equal(log[6].op, MEMDISK_OP_WRITE);
-	assert_int_equal(log[6].offset, T_RES_OFF + 1024);
-	assert_int_equal(log[8].op, MEMDISK_OP_WRITE);
-	assert_int_equal(log[8].offset, T_RES_OFF);
+	assert_int_equal(n, 10);
+	assert_int_equal(log[7].op, MEMDISK_OP_WRITE);
+	assert_int_equal(log[7].offset, T_RES_OFF + 1024);
+	assert_int_equal(log[9].op, MEMDISK_OP_WRITE);
+	assert_int_equal(log[9].offset, T_RES_OFF);
 
 	/* release: mode block zero, dblock unchanged, leader untouched */
 	memdisk_log_clear(f.md);
