@@ -66,6 +66,8 @@ struct disk_buf_hdr {
 	int      in_flight;     /* [L] kernel may access the data */
 	int      freed;         /* [L] disk_buf_free called while in flight */
 	size_t   len;           /* usable bytes after the header */
+	void    *map_base;      /* large buffers: the mmap'd region, else NULL */
+	size_t   map_len;
 };
 
 /* What a write overlaps with: the same regular file (dev+ino) or the same
