@@ -243,7 +243,9 @@ struct fz_peer {
 	size_t replies;
 };
 
-/* Read what the daemon sent; every reply is a bare 32-byte header. */
+/* Read what the daemon sent: every reply is a bare 32-byte header, but
+ * the -ERANGE reply to READ_RESOURCE(_OWNERS) with more than 4 disks,
+ * which echoes the resource header (SIZE_RES bytes) as 3.8.5 does. */
 static void fz_drain(struct fz_peer *pr)
 {
 	for (;;) {
@@ -261,12 +263,18 @@ static void fz_drain(struct fz_peer *pr)
 			memcpy(&h, pr->buf + off, sizeof(h));
 			res = (int32_t)h.data;
 			FZ_CHECK(h.magic == SM_MAGIC, "reply magic %x", h.magic);
-			FZ_CHECK(h.length == SM_HDR_SIZE, "reply length %u", h.length);
+			FZ_CHECK(h.length == SM_HDR_SIZE ||
+				 (h.length == SM_HDR_SIZE + SIZE_RES &&
+				  res == -ERANGE &&
+				  req_range_echo_len(&h) == SIZE_RES),
+				 "reply length %u", h.length);
+			if (pr->have - off < h.length)
+				break;          /* the echo is still on its way */
 			FZ_CHECK(res == -ENOSYS || res == -EOPNOTSUPP ||
 				 res == -E2BIG || res == -ERANGE ||
 				 res == -EMSGSIZE || res == -ENOTCONN ||
 				 res == -ENOMEM, "reply result %d", res);
-			off += SM_HDR_SIZE;
+			off += h.length;
 			pr->replies++;
 		}
 		memmove(pr->buf, pr->buf + off, pr->have - off);

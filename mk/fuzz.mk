@@ -39,7 +39,7 @@ FUZZ_LOG_SRC := common/log.c common/monotime.c
 FUZZ_SRC_fuzz_ondisk     := fuzz/fuzz_ondisk.c $(wildcard ondisk/*.c)
 FUZZ_SRC_fuzz_delta_scan := fuzz/fuzz_delta_scan.c $(FUZZ_ENV_SRC) \
                             $(wildcard ondisk/*.c) $(wildcard lease/delta_*.c) \
-                            daemon/hosts.c
+                            $(wildcard lease/paxos_*.c) daemon/hosts.c
 FUZZ_SRC_fuzz_paxos_scan := fuzz/fuzz_paxos_scan.c $(FUZZ_ENV_SRC) \
                             $(wildcard ondisk/*.c) $(wildcard lease/paxos_*.c)
 FUZZ_SRC_fuzz_wire       := fuzz/fuzz_wire.c daemon/conn.c daemon/client.c \

@@ -460,9 +460,8 @@ def test_lease_commands(ours, theirs, joined, procs):
     res = joined["res"]
     r1, r2, r3 = (f"ls1:r{i + 1}:{res}:{i * MiB}" for i in range(3))
 
-    holder = start_holder(procs, ours, r1)
+    holder = start_holding(procs, ours, theirs, r1)
     pid = str(holder.pid)
-    wait_holding(theirs, pid, 1)
 
     r = same(ours, theirs, "client", "inquire", "-p", pid)
     assert r.out == (f"inquire pid {pid}\ninquire done 0 res_count 1\n"
