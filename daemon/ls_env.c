@@ -2,7 +2,8 @@
  * ls_env.c - the lease_env a lockspace's renewal thread runs lease/delta
  * with: lease/env_disk (the disk, the monotonic clock, sleeps cut short
  * by the lockspace's abort flag) wrapped to time every read and write, so
- * the renewal history can report read_ms / write_ms (cli.md §3.5).
+ * the renewal history can report read_ms / write_ms (cli.md §3.5), and
+ * with its buffers on small pages outside the buffer pool (env_buf.h).
  *
  * Owned by the renewal thread of one lockspace; no shared state.
  */
@@ -10,6 +11,7 @@
 
 #include "common/monotime.h"
 #include "daemon/ls_internal.h"
+#include "lease/env_buf.h"
 
 static uint32_t ls_env_ms(uint64_t start_us)
 {
@@ -42,11 +44,13 @@ static int ls_env_write(void *ctx, int disk, uint64_t offset, const void *buf,
 	return rv;
 }
 
+/* Small pages, no pool: the area buffer stays lent as long as the
+ * lockspace is joined, and on a 2 MiB huge page a 1 MiB area would double
+ * the daemon's memory per lockspace. */
 static void *ls_env_buf_alloc(void *ctx, size_t len)
 {
-	struct ls_env *e = ctx;
-
-	return e->ed.env.buf_alloc(e->ed.env.ctx, len);
+	(void)ctx;
+	return env_buf_alloc_small(len);
 }
 
 static void ls_env_buf_free(void *ctx, void *buf)

@@ -66,6 +66,9 @@ int  disk_is_blockdev(const struct disk_handle *d);
  * A buffer passed to a read that timed out has undefined contents. */
 void *disk_buf_alloc(size_t len);
 void  disk_buf_free(void *buf);
+/* The same, but never on huge pages (see disk_buf.c): for buffers kept
+ * long, where resident memory counts more than I/O segmentation. */
+void *disk_buf_alloc_small(size_t len);
 
 /* Whole-sector I/O: offset and len must be multiples of the handle's sector
  * size (else -EINVAL) and buf must come from disk_buf_alloc.  timeout_sec

@@ -16,6 +16,9 @@
  * buffer costs one page fault instead of 256.  Fresh anonymous memory is
  * zero, so no memset.  Without transparent huge pages the madvise fails
  * harmlessly and the buffer is an ordinary mapping.
+ * disk_buf_alloc_small never does this: a buffer kept for as long as a
+ * lockspace is joined would hold a whole 2 MiB huge page for 1 MiB of
+ * data (RSS counts more than the I/O split there).
  *
  * Locking: in_flight, freed and disk_buf_deferred are guarded by
  * disk_lock() (disk_reaper.c).  magic and len are written once at
@@ -74,17 +77,13 @@ static void *disk_buf_alloc_huge(size_t len)
 	return data;
 }
 
-void *disk_buf_alloc(size_t len)
+/* A heap buffer (small pages): the header in the DISK_BUF_ALIGN bytes
+ * before the data. */
+static void *disk_buf_alloc_heap(size_t len)
 {
 	void *raw = NULL;
 	struct disk_buf_hdr *h;
 
-	if (len == 0 || len > DISK_BUF_MAX_LEN) {
-		errno = EINVAL;
-		return NULL;
-	}
-	if (len >= DISK_BUF_HUGE_MIN)
-		return disk_buf_alloc_huge(len);
 	if (posix_memalign(&raw, DISK_BUF_ALIGN, DISK_BUF_ALIGN + len)) {
 		errno = ENOMEM;
 		return NULL;
@@ -94,6 +93,26 @@ void *disk_buf_alloc(size_t len)
 	h->magic = DISK_BUF_MAGIC;
 	h->len = len;
 	return (char *)raw + DISK_BUF_ALIGN;
+}
+
+void *disk_buf_alloc(size_t len)
+{
+	if (len == 0 || len > DISK_BUF_MAX_LEN) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (len >= DISK_BUF_HUGE_MIN)
+		return disk_buf_alloc_huge(len);
+	return disk_buf_alloc_heap(len);
+}
+
+void *disk_buf_alloc_small(size_t len)
+{
+	if (len == 0 || len > DISK_BUF_MAX_LEN) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return disk_buf_alloc_heap(len);
 }
 
 static void disk_buf_release(struct disk_buf_hdr *h)

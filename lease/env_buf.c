@@ -221,6 +221,12 @@ void *env_buf_alloc(size_t len)
 	return buf;
 }
 
+void *env_buf_alloc_small(size_t len)
+{
+	/* Not tracked: env_buf_free hands it straight to disk_buf_free. */
+	return len ? disk_buf_alloc_small(len) : NULL;
+}
+
 void env_buf_io_failed(void *buf)
 {
 	struct env_buf_lent *l;

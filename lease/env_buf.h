@@ -37,6 +37,10 @@ void env_buf_pool_enable(size_t max_idle_bytes);
  * disk_write.  NULL when out of memory. */
 void *env_buf_alloc(size_t len);
 
+/* The same, never from the pool nor into it, and never on huge pages:
+ * for a buffer kept as long as a lockspace is joined (disk_buf_alloc_small). */
+void *env_buf_alloc_small(size_t len);
+
 /* Give a buffer back (NULL is ignored). */
 void  env_buf_free(void *buf);
 

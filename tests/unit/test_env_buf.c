@@ -40,6 +40,36 @@ static int t_setup(void **state)
 	return 0;
 }
 
+/* Small-page buffers neither come from the pool nor go into it. */
+static void test_small_bypasses_pool(void **state)
+{
+	uint8_t *big, *sm;
+	unsigned n;
+	size_t idle;
+
+	(void)state;
+	env_buf_pool_enable(4 * MIB);
+	big = env_buf_alloc(MIB);
+	assert_non_null(big);
+	memset(big, 0xa5, MIB);
+	env_buf_free(big);                      /* idle in the pool now */
+	sm = env_buf_alloc_small(MIB);
+	assert_non_null(sm);
+	assert_ptr_not_equal(sm, big);
+	assert_int_equal((uintptr_t)sm % DISK_BUF_ALIGN, 0);
+	assert_true(t_zero(sm, MIB));
+	env_buf_pool_stats(&n, &idle);
+	assert_int_equal(n, 1);                 /* still only big */
+	memset(sm, 0x5a, MIB);
+	env_buf_io_failed(sm);                  /* untracked: harmless */
+	env_buf_free(sm);
+	env_buf_pool_stats(&n, &idle);
+	assert_int_equal(n, 1);
+	assert_int_equal(idle, MIB);
+	assert_null(env_buf_alloc_small(0));
+	env_buf_pool_enable(0);
+}
+
 /* Off: every buffer is new (and freed at once), zeroed, aligned. */
 static void test_pool_off(void **state)
 {
@@ -278,6 +308,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_pool_off, t_setup),
+		cmocka_unit_test_setup(test_small_bypasses_pool, t_setup),
 		cmocka_unit_test_setup(test_reuse_zeroed, t_setup),
 		cmocka_unit_test_setup(test_failed_io_not_reused, t_setup),
 		cmocka_unit_test_setup(test_budget, t_setup),
