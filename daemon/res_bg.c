@@ -22,10 +22,11 @@
 
 #define RES_BG_STOP_WAIT_SEC 5
 
-/* Disk handles waiting to be closed by this thread: closing one destroys
- * its AIO context, which can take tens of milliseconds (an RCU grace
- * period), so releases answer first and close here.  [m]; bounded by
- * the resources that existed (each node is one freed resource). */
+/* Disk handles waiting to be closed by this thread, so that a release
+ * answers before the close(2) (the last reference to a file on shared
+ * storage: on a network file system the close itself may talk to the
+ * server).  [m]; bounded by the resources that existed (each node is one
+ * freed resource). */
 struct res_close {
 	struct res_close *next;
 	int n;

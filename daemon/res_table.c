@@ -113,7 +113,7 @@ void res_free(struct res_resource *r)
 	assert(r->ntokens == 0);
 	if (r->ed_open) {
 		/* back to the pool, or closed by res_bg: the reply need not
-		 * wait for an AIO context to be destroyed */
+		 * wait for the close */
 		res_close_later(&r->ed, 0);
 		r->ed_open = 0;
 	}
