@@ -49,6 +49,8 @@ struct client_io {
 	size_t   pl_have;
 	size_t   pl_need;            /* current target (grows for acquire) */
 	size_t   pl_cap;
+	uint32_t discard;            /* bytes of a refused request still to
+	                                skip before the next header */
 	struct reply out;            /* bytes queued for sending */
 	size_t   out_off;            /* bytes of out already sent */
 	int      close_after;        /* close once out is drained */

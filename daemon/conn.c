@@ -5,6 +5,7 @@
  * thread.  Per-connection I/O state is struct client_io (main thread);
  * shared client fields are changed under the slot mutex.
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -383,6 +384,45 @@ static int conn_pl_reserve(struct client_io *io, size_t need)
 	return 0;
 }
 
+/* A request refused from its header that keeps the connection
+ * (request.h req_refusal_keeps_conn): answer, then skip its payload. */
+static void conn_reply_refused(struct client *c, const struct sm_header *h,
+			       int result)
+{
+	struct reply r;
+
+	log_error("cl %d:%d cmd %u: refused (%d), skipping %u bytes", c->ci,
+		  c->fd, h->cmd, result, req_refused_discard(h));
+	reply_init(&r, REPLY_SMALL_MAX);
+	reply_put_result(&r, h, result, 0);
+	c->io.hdr_have = 0;
+	c->io.discard = req_refused_discard(h);
+	conn_send_reply(c, &r);
+}
+
+/* Skip what has arrived of a refused request's payload.  Returns 1 when
+ * all of it is gone, 0 when more is to come, -1 after closing. */
+static int conn_skip_refused(struct client *c)
+{
+	char scratch[4096];
+
+	for (int i = 0; c->io.discard > 0 && i < CONN_SKIP_READS_MAX; i++) {
+		ssize_t n = conn_recv(c, scratch,
+				      c->io.discard < sizeof(scratch) ?
+				      c->io.discard : sizeof(scratch));
+
+		if (n == 0)
+			return 0;
+		if (n < 0) {
+			conn_close(c, n == -1 ? "eof" : "recv error");
+			return -1;
+		}
+		assert((uint32_t)n <= c->io.discard);
+		c->io.discard -= (uint32_t)n;
+	}
+	return c->io.discard == 0;
+}
+
 /*
  * Assemble one request.  Returns 1 with *req filled (payload ownership
  * passed), 0 when more bytes are needed, -1 when the connection was
@@ -396,6 +436,12 @@ static int conn_read_request(struct client *c, struct request *req)
 	ssize_t n;
 	long need;
 
+	if (io->discard) {
+		int rv = conn_skip_refused(c);
+
+		if (rv <= 0)
+			return rv;
+	}
 	while (io->hdr_have < SM_HDR_SIZE) {
 		if (ignored >= CONN_IGNORED_MAX)
 			return 0;      /* more garbage: next wake-up */
@@ -437,6 +483,10 @@ static int conn_read_request(struct client *c, struct request *req)
 			return -1;
 		}
 		need = req_payload_need(&h, NULL, 0);
+		if (req_refusal_keeps_conn(&h, need)) {
+			conn_reply_refused(c, &h, (int)need);
+			return 0;
+		}
 		if (need < 0) {
 			io->hdr_have = 0;
 			conn_reply_close(c, &h, (int)need, "bad request size");

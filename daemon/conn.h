@@ -17,6 +17,8 @@
 #define CONN_REQS_PER_WAKE  16    /* requests read per connection per wake */
 #define CONN_LOG_RATE_SEC   1     /* at most one limit message per second */
 #define CONN_IGNORED_MAX    64    /* bad headers skipped per wake-up */
+#define CONN_SKIP_READS_MAX 64    /* 4 KiB reads of a refused request's
+                                     payload skipped per wake-up */
 #define CONN_OUT_TOTAL_MAX  (128u * 1024u * 1024u) /* unsent reply bytes, all
                                                      connections together */
 

@@ -2,6 +2,7 @@
  * request.c - header checks, payload sizes, and how a request with a
  * resource of too many disks is answered (see request.h).  Pure.
  */
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
 
@@ -143,6 +144,17 @@ long req_payload_need(const struct sm_header *h, const uint8_t *p,
 int req_range_keeps_conn(long need)
 {
 	return need == -ERANGE;
+}
+
+int req_refusal_keeps_conn(const struct sm_header *h, long need)
+{
+	return need == -E2BIG && h->cmd == SM_CMD_SET_LVB;
+}
+
+uint32_t req_refused_discard(const struct sm_header *h)
+{
+	assert(h->length >= SM_HDR_SIZE);
+	return h->length - SM_HDR_SIZE;
 }
 
 size_t req_range_echo_len(const struct sm_header *h)

@@ -83,6 +83,16 @@ long req_payload_need(const struct sm_header *h, const uint8_t *payload,
  *    few ms for the rest of an ACQUIRE; we never block the main thread.)
  */
 int    req_range_keeps_conn(long need);
+/*
+ * set_lvb with more than REQ_LVB_MAX bytes (-E2BIG from the header alone)
+ * is answered and the connection kept, as 3.8.5 does (observed): the
+ * client is still sending the lvb, and a close would fail its send with
+ * EPIPE instead of giving it the answer.  The rest of the request
+ * (req_refused_discard bytes, from `length`) is skipped as it arrives;
+ * 3.8.5 reads it as garbage headers instead, which ends the same way.
+ */
+int      req_refusal_keeps_conn(const struct sm_header *h, long need);
+uint32_t req_refused_discard(const struct sm_header *h);
 size_t req_range_echo_len(const struct sm_header *h);
 /* Bytes of the request still to discard after `consumed` payload bytes. */
 size_t req_range_discard(const struct sm_header *h, size_t consumed);

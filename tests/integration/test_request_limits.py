@@ -18,9 +18,14 @@ Each test runs once against our daemon and once against 3.8.5's, with
 the same assertions, so a change in either shows up.
 """
 
+import os
 import struct
+import subprocess
+import sys
 
 import pytest
+
+from conftest import build_dir
 
 from test_resources_lib import (CMD, Host, Wire, options_bytes, res_bytes)
 
@@ -108,4 +113,64 @@ def test_acquire_too_many_disks(daemon, workdir, mode):
         # same registered connection: still answered, nothing held
         rv, count_held, _ = w.call(CMD["INQUIRE"], 0, 0, -1)
         assert (rv, count_held) == (0, 0), f"{daemon.who} {mode}: inquire {rv}"
+    assert daemon.p.poll() is None
+
+
+# set_lvb with more than 4096 bytes is refused from the header alone: the
+# daemon answers -E2BIG and closes without reading the lvb.  A client still
+# sending it then gets EPIPE; our library must still return the daemon's
+# answer (a 1 MiB lvb cannot fit in the socket buffers, so the send is
+# still under way when the daemon closes, every time).
+DEBIAN_LIB = "/usr/lib/x86_64-linux-gnu/libsanlock_client.so.1"
+SET_LVB_PROG = r"""
+import ctypes, sys
+lib = ctypes.CDLL(sys.argv[1])
+res = bytearray(128 + 264)
+res[0:3] = b"LSX"; res[48:51] = b"RLV"
+res[112:116] = (1).to_bytes(4, "little")          # num_disks
+size = int(sys.argv[2])
+lvb = ctypes.create_string_buffer(size)
+rv = lib.sanlock_set_lvb(0, (ctypes.c_char * len(res)).from_buffer(res),
+                         lvb, size)
+print(rv)
+"""
+
+
+@pytest.mark.parametrize("size", [4097, 1 << 20])
+@pytest.mark.parametrize("lib", ["libsanlock.so.1", "libsanlock_client.so.1",
+                                 "debian"])
+def test_set_lvb_over_limit_through_library(daemon, size, lib):
+    env = dict(os.environ)
+    env["SANLOCK_RUN_DIR"] = daemon.run_dir
+    path = str(build_dir() / "lib" / lib) if lib != "debian" else DEBIAN_LIB
+    if not os.path.exists(path):
+        pytest.skip(f"{path} is not installed (package libsanlock-client1)")
+    for _ in range(3):
+        p = subprocess.run([sys.executable, "-c", SET_LVB_PROG, path,
+                            str(size)], env=env, capture_output=True,
+                           text=True, timeout=REPLY_TIMEOUT)
+        assert p.returncode == 0, p.stderr
+        assert p.stdout.strip() == "-7", \
+            f"{daemon.who}: set_lvb({size}) gave {p.stdout}\n{daemon.logtail()}"
+    assert_version_answered_fresh(daemon)
+
+
+def assert_version_answered_fresh(daemon):
+    with Wire(daemon.run_dir, timeout=REPLY_TIMEOUT) as w:
+        assert_version_answered(w, daemon)
+
+
+def test_set_lvb_over_limit_skips_the_lvb(daemon):
+    """Ours skips the refused lvb and reads the next request (3.8.5 reads
+    the lvb's bytes as headers instead: nothing to compare there)."""
+    if daemon.who != "ours":
+        pytest.skip("3.8.5 parses the refused lvb as request headers")
+    res = res_bytes("LSX", "RLV", [("/nonexistent/lease", 0)])
+    with Wire(daemon.run_dir, timeout=REPLY_TIMEOUT) as w:
+        for size in (4097, 1 << 20):
+            w.send(CMD["SET_LVB"], 0, 0, 0, res + bytes(size))
+            h, body = raw_reply(w)
+            assert signed(h[6]) == -7 and body == b"", \
+                f"set_lvb({size}): reply {h}\n{daemon.logtail()}"
+            assert_version_answered(w, daemon)
     assert daemon.p.poll() is None

@@ -175,8 +175,17 @@ static void test_set_lvb_and_unknown(void **state)
 	assert_int_equal(req_payload_need(&h, NULL, 0), 128 + 4096);
 	h.length = 32 + 128 + 4097;
 	assert_int_equal(req_payload_need(&h, NULL, 0), -E2BIG);
+	/* answered, connection kept, the lvb skipped (3.8.5 keeps it too) */
+	assert_true(req_refusal_keeps_conn(&h, -E2BIG));
+	assert_int_equal(req_refused_discard(&h), 128 + 4097);
+	h.length = 0xFFFFFFFFu;
+	assert_int_equal(req_refused_discard(&h), 0xFFFFFFFFu - 32);
 	h.length = 32 + 100;
+	assert_false(req_refusal_keeps_conn(&h, -EMSGSIZE));
 	assert_int_equal(req_payload_need(&h, NULL, 0), -EMSGSIZE);
+
+	h = hdr(SM_CMD_ACQUIRE);
+	assert_false(req_refusal_keeps_conn(&h, -E2BIG));
 
 	h = hdr(41);
 	h.length = 32 + 16;
