@@ -117,6 +117,7 @@ static void conn_io_free(struct client *c)
 	c->io.pl = NULL;
 	c->io.pl_have = c->io.pl_need = c->io.pl_cap = 0;
 	c->io.hdr_have = 0;
+	c->io.discard = 0;
 	reply_free(&c->io.out);
 	c->io.out_off = 0;
 }
