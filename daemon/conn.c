@@ -208,19 +208,24 @@ static uint64_t conn_pending_total(void)
 	return total;
 }
 
-void conn_send_reply(struct client *c, struct reply *r)
+/* Queue r, of which the first `off` bytes were already sent by a worker
+ * (worker.h; then nothing else is pending), and send what can go now. */
+static void conn_send_reply_from(struct client *c, struct reply *r,
+				 size_t off)
 {
 	struct client_io *io = &c->io;
 
+	assert(off <= r->len);
 	if (r->close_after)
 		io->close_after = 1;
 	if (io->out.len == io->out_off) {
 		/* Nothing pending: take the buffer as it is. */
 		reply_free(&io->out);
 		io->out = *r;
-		io->out_off = 0;
+		io->out_off = off;
 		memset(r, 0, sizeof(*r));
 	} else {
+		assert(off == 0);
 		if (io->out.max < REPLY_STREAM_MAX)
 			io->out.max = REPLY_STREAM_MAX;
 		if (reply_put(&io->out, r->buf, r->len) < 0) {
@@ -242,6 +247,11 @@ void conn_send_reply(struct client *c, struct reply *r)
 			  "bytes, closing", c->ci, c->fd, CONN_OUT_TOTAL_MAX);
 		conn_close(c, "output limit");
 	}
+}
+
+void conn_send_reply(struct client *c, struct reply *r)
+{
+	conn_send_reply_from(c, r, 0);
 }
 
 int conn_send_now(struct client *c, const void *buf, size_t len)
@@ -613,6 +623,14 @@ void conn_job_done(struct job *j)
 		conn_close(c, "hangup during command");
 		return;
 	}
-	conn_send_reply(c, &j->rep);
+	if (j->sent) {
+		/* The worker sent this much itself; nothing can have been
+		 * queued since (worker.h). */
+		assert(j->early && j->sent <= j->rep.len);
+		assert(c->io.out.len == c->io.out_off);
+		conn_send_reply_from(c, &j->rep, j->sent);
+	} else {
+		conn_send_reply(c, &j->rep);
+	}
 	job_free(j);
 }

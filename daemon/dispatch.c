@@ -197,6 +197,9 @@ static void dispatch_worker(struct client *c, struct request *req,
 	j->req = *req;
 	req->payload = NULL;
 	reply_init(&j->rep, REPLY_SMALL_MAX);
+	/* Nothing queued, nothing read until the job is back (worker.h). */
+	j->early = c->io.out.len == c->io.out_off && !c->io.close_after &&
+		   !c->io.waiting_shutdown;
 
 	c->io.busy = 1;
 	pthread_mutex_lock(&c->mutex);

@@ -9,11 +9,13 @@
  * WORKER_TRIM_SEC.  So a busy daemon does not allocate (mmap, fault, zero)
  * a lease area per read, and an idle one keeps at most one.
  */
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +31,9 @@
 #define WORKER_BUF_POOL_EXTRA      2
 #define WORKER_BUF_POOL_MAX        (16u * 1024u * 1024u)
 #define WORKER_BUF_POOL_KEEP       (WORKER_BUF_POOL_PER_THREAD + 64u * 1024u)
+/* send() calls a worker makes for its reply before leaving the rest to
+ * the main loop (a partial send is retried, EINTR too). */
+#define WORKER_SEND_TRIES     4
 /* An idle worker frees pooled buffers unused this long. */
 #define WORKER_TRIM_SEC       5
 
@@ -61,6 +66,26 @@ static void worker_wake_main(void)
 	ssize_t rv = write(worker_efd, &one, sizeof(one));
 
 	(void)rv;   /* eventfd write fails only when the counter saturates */
+}
+
+/* The reply straight from the worker (worker.h); the main thread sends
+ * any rest.  Never waits: a full socket leaves it all to the main loop. */
+static void worker_send_early(struct job *j)
+{
+	assert(j->sent == 0);
+	if (!j->early || j->rep.len == 0 || j->fd < 0)
+		return;
+	for (int i = 0; i < WORKER_SEND_TRIES && j->sent < j->rep.len; i++) {
+		ssize_t n = send(j->fd, j->rep.buf + j->sent,
+				 j->rep.len - j->sent,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;       /* EAGAIN, EPIPE...: the main loop sees it */
+		j->sent += (size_t)n;
+	}
 }
 
 static void *worker_thread(void *arg)
@@ -98,6 +123,7 @@ static void *worker_thread(void *arg)
 		pthread_mutex_unlock(&worker_mutex);
 
 		j->fn(j);
+		worker_send_early(j);
 
 		pthread_mutex_lock(&worker_mutex);
 		worker_running--;

@@ -4,7 +4,15 @@
  * writes, acquire/release ...): between MIN_WORKER_THREADS and
  * cfg->max_worker_threads threads, started on demand, fed from a bounded
  * FIFO.  A finished job goes to a completion list and the main thread is
- * woken through an eventfd; only the main thread touches connections.
+ * woken through an eventfd; only the main thread touches connections'
+ * state.  The one exception: a worker sends its job's reply on the job's
+ * fd itself, without waiting (as 3.8.5's workers do), when the main thread
+ * marked the job `early`: the connection then has no other output queued,
+ * reads nothing and cannot be closed until the job comes back (a busy
+ * connection's close is deferred, conn.c), so the fd is still that
+ * connection's and the bytes cannot interleave.  The main thread sends
+ * whatever the worker could not (j->sent) and does the rest of the
+ * bookkeeping.  This saves the client one thread hand-off per command.
  *
  * Locking: worker_mutex guards the job queue, the completion list and the
  * thread counts.  Jobs are owned by the queue, then by one worker, then
@@ -33,6 +41,9 @@ struct job {
 	int         pid;       /* registered pid of that connection, or -1 */
 	struct request req;    /* payload owned by the job */
 	struct reply   rep;    /* filled by fn */
+	int         early;     /* set at dispatch: the worker may send rep
+	                          itself (nothing else queued for fd) */
+	size_t      sent;      /* bytes of rep the worker sent */
 };
 
 /* Start the pool (MIN_WORKER_THREADS threads).  0 or -errno. */
