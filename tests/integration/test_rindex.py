@@ -603,14 +603,18 @@ def test_daemons_on_each_others_index(ours, theirs, workdir, daemons):
 
 # ---------------------------------------------- two hosts, one index
 
-def create_until(d, X, prefix, n, max_attempts=400):
+def create_until(d, X, prefix, n, progress, max_stalled=400):
     """Create prefix0..prefix{n-1}, retrying while the internal lease is
-    held by the other host (or our own daemon is busy).  Returns
+    held by the other host (or our own daemon is busy).  A retry is only a
+    sign of livelock when no host has created anything since the last one:
+    `progress` ({prefix: created}, shared by the hosts' threads) tells, and
+    max_stalled such retries in a row fail the test (the other host's whole
+    run may otherwise take any number of quick -243 retries).  Returns
     ({name: offset}, attempts, retry codes seen)."""
     got, attempts, retries = {}, 0, {}
+    stalled, seen = 0, sum(progress.values())
     while len(got) < n:
         attempts += 1
-        assert attempts <= max_attempts, f"{prefix}: too many attempts {retries}"
         name = f"{prefix}{len(got)}"
         rv, off = create_offset(d.client("create", "-x", X, "-e", name))
         if rv == 0:
@@ -623,6 +627,14 @@ def create_until(d, X, prefix, n, max_attempts=400):
         else:
             assert rv in RETRYABLE, f"{prefix} {name}: {rv}\n{d.tail()}"
             retries[rv] = retries.get(rv, 0) + 1
+            now = sum(progress.values())
+            stalled = 0 if now != seen else stalled + 1
+            seen = now
+            assert stalled <= max_stalled, \
+                f"{prefix}: {stalled} retries without progress {retries}"
+            continue
+        progress[prefix] = len(got)
+        stalled, seen = 0, sum(progress.values())
     return got, attempts, retries
 
 
@@ -636,9 +648,10 @@ def test_two_hosts_create_concurrently(ours, theirs, workdir, daemons):
     in_threads(lambda: h1.join("LS", 1, p), lambda: h2.join("LS", 2, p))
     assert h1.client("format", "-x", X).done_rv("format") == 0
     t0 = mono()
+    progress = {"one_": 0, "two_": 0}
     (g1, a1, r1), (g2, a2, r2) = in_threads(
-        lambda: create_until(h1, X, "one_", n),
-        lambda: create_until(h2, X, "two_", n))
+        lambda: create_until(h1, X, "one_", n, progress),
+        lambda: create_until(h2, X, "two_", n, progress))
     elapsed = mono() - t0
     allocs = {**g1, **g2}
     assert len(allocs) == 2 * n
