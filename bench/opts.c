@@ -23,12 +23,12 @@ static void usage(void)
 "  --workdir DIR        lease files (default: a new /var/tmp/sanlock-bench.*,\n"
 "                       removed at the end); needs O_DIRECT\n"
 "  --phases LIST        subset of " OPTS_PHASES " (all)\n"
-"  --iters N            acquire/release pairs per side (200)\n"
-"  --rounds N           alternating latency rounds (4)\n"
+"  --iters N            acquire/release pairs per side (600)\n"
+"  --rounds N           alternating latency rounds (12)\n"
 "  --io-pairs N         pairs traced for the I/O count (20)\n"
 "  --clients A,B,C      throughput client counts (1,8,32)\n"
 "  --tput-secs S        throughput interval (3)\n"
-"  --tput-rounds N      throughput rounds per side (2)\n"
+"  --tput-rounds N      throughput rounds per side (4)\n"
 "  --tput-res N         resources the clients use (100)\n"
 "  --join-rounds N      add/rem_lockspace rounds per side (3)\n"
 "  --renew-secs S       renewal window (10)\n"
@@ -64,14 +64,14 @@ int opts_parse(struct opts *o, int argc, char **argv)
 	o->peer_daemon = "/usr/sbin/sanlock";
 	o->peer_lib = "/usr/lib/x86_64-linux-gnu/libsanlock.so.1";
 	o->phases = "all";
-	o->iters = 200;
-	o->rounds = 4;
+	o->iters = 600;
+	o->rounds = 12;
 	o->io_pairs = 20;
 	o->tput_clients[0] = 1;
 	o->tput_clients[1] = 8;
 	o->tput_clients[2] = 32;
 	o->tput_secs = 3;
-	o->tput_rounds = 2;
+	o->tput_rounds = 4;
 	o->tput_res = 100;
 	o->join_rounds = 3;
 	o->renew_secs = 10;
