@@ -103,6 +103,8 @@ void client_release_slot(struct client *c)
 {
 	assert(c->kind != CL_FREE);
 	assert(c->io.pl == NULL && c->io.out.buf == NULL);
+	/* A worker may still send on a busy connection's fd (worker.h). */
+	assert(!c->io.busy);
 	pthread_mutex_lock(&c->mutex);
 	client_reset_fields(c);
 	c->kind = CL_FREE;

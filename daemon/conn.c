@@ -626,7 +626,7 @@ void conn_job_done(struct job *j)
 	if (j->sent) {
 		/* The worker sent this much itself; nothing can have been
 		 * queued since (worker.h). */
-		assert(j->early && j->sent <= j->rep.len);
+		assert(j->sent <= j->rep.len);
 		assert(c->io.out.len == c->io.out_off);
 		conn_send_reply_from(c, &j->rep, j->sent);
 	} else {

@@ -6,6 +6,7 @@
  * VERSION and the worker commands keep the connection and read further
  * requests; the other inline commands close it after their reply.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,9 +198,11 @@ static void dispatch_worker(struct client *c, struct request *req,
 	j->req = *req;
 	req->payload = NULL;
 	reply_init(&j->rep, REPLY_SMALL_MAX);
-	/* Nothing queued, nothing read until the job is back (worker.h). */
-	j->early = c->io.out.len == c->io.out_off && !c->io.close_after &&
-		   !c->io.waiting_shutdown;
+	/* Requests are read only with nothing queued to send and nothing
+	 * pending (conn_poll_events): the worker may send the reply itself
+	 * (worker.h). */
+	assert(c->io.out.len == c->io.out_off && !c->io.close_after &&
+	       !c->io.waiting_shutdown && !c->io.busy);
 
 	c->io.busy = 1;
 	pthread_mutex_lock(&c->mutex);

@@ -73,7 +73,7 @@ static void worker_wake_main(void)
 static void worker_send_early(struct job *j)
 {
 	assert(j->sent == 0);
-	if (!j->early || j->rep.len == 0 || j->fd < 0)
+	if (j->rep.len == 0 || j->fd < 0)
 		return;
 	for (int i = 0; i < WORKER_SEND_TRIES && j->sent < j->rep.len; i++) {
 		ssize_t n = send(j->fd, j->rep.buf + j->sent,

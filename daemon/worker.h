@@ -6,11 +6,12 @@
  * FIFO.  A finished job goes to a completion list and the main thread is
  * woken through an eventfd; only the main thread touches connections'
  * state.  The one exception: a worker sends its job's reply on the job's
- * fd itself, without waiting (as 3.8.5's workers do), when the main thread
- * marked the job `early`: the connection then has no other output queued,
- * reads nothing and cannot be closed until the job comes back (a busy
- * connection's close is deferred, conn.c), so the fd is still that
- * connection's and the bytes cannot interleave.  The main thread sends
+ * fd itself, without waiting (as 3.8.5's workers do).  A job is only made
+ * from a request read with no output queued (asserted at dispatch), the
+ * connection reads nothing more while the job runs, and it cannot be
+ * closed or its slot freed until the job comes back (a busy connection's
+ * close is deferred, conn.c; asserted in client_release_slot): so the fd
+ * is still that connection's and the bytes cannot interleave.  The main thread sends
  * whatever the worker could not (j->sent) and does the rest of the
  * bookkeeping.  This saves the client one thread hand-off per command.
  *
@@ -41,9 +42,7 @@ struct job {
 	int         pid;       /* registered pid of that connection, or -1 */
 	struct request req;    /* payload owned by the job */
 	struct reply   rep;    /* filled by fn */
-	int         early;     /* set at dispatch: the worker may send rep
-	                          itself (nothing else queued for fd) */
-	size_t      sent;      /* bytes of rep the worker sent */
+	size_t      sent;      /* bytes of rep the worker sent itself */
 };
 
 /* Start the pool (MIN_WORKER_THREADS threads).  0 or -errno. */
