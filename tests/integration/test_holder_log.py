@@ -1,6 +1,6 @@
 """Stress: mutual exclusion under load (spec/algorithms.md §5-§7, §14).
 
-Two of our hosts (daemons) join one lockspace; on each, 8 client
+Two of our hosts (daemons) join one lockspace; on each, 4 client
 processes register and, for a bounded time, acquire a random one of 20
 resource leases (exclusive most of the time, shared sometimes), hold it
 a few milliseconds and release it.  While holding, a client appends
@@ -29,7 +29,10 @@ from test_resources_lib import (
     EAGAIN, EBUSY, EEXIST, RES_SHARED, Cluster, Res, Wire, mono)
 
 HOSTS = 2
-CLIENTS = 8                  # per host
+# Clients per host.  8 saturated the shared disk in the parallel CI run
+# (io_timeout 1): this test's own renewals and a co-running timing test
+# failed twice; 4 still give thousands of contended holdings a minute.
+CLIENTS = 4
 NRES = 20
 DURATION = float(os.environ.get("SANLOCK_STRESS_SECONDS", "60"))
 HOLD_MAX = 0.02              # seconds a lease is held
