@@ -28,6 +28,7 @@ ROOT=$(pwd)
 JOBS=${JOBS:-2}
 PY=/usr/bin/python3          # Debian's python: it has python3-pytest and python3-sanlock
 LOGDIR=$ROOT/build/test-logs
+FAILDIR=$ROOT/build/test-failures     # logs of failed integration tests (conftest.py)
 T0=$(date +%s)
 
 P=0 F=0 S=0
@@ -46,6 +47,7 @@ if ! ./scripts/deps.sh; then
 fi
 
 mkdir -p "$LOGDIR"
+rm -rf "$FAILDIR"
 
 # Many daemons run at once in the parallel integration run.  Ours share a
 # few AIO contexts (disk_ctx.c); the Debian 3.8.5 peers take theirs from
@@ -112,7 +114,7 @@ pytest_run() {         # pytest_run NAME BUILD_DIR pytest-args...
 		par=(-n "${PYTEST_WORKERS:-4}" --dist loadfile)
 	fi
 	# shellcheck disable=SC2086
-	SANLOCK_BUILD=$bdir "$PY" -m pytest -p no:cacheprovider -q -rfEs \
+	SANLOCK_TEST_KEEP=$FAILDIR/$name SANLOCK_BUILD=$bdir "$PY" -m pytest -p no:cacheprovider -q -rfEs \
 		"${par[@]}" --junitxml="$xml" "$@" ${PYTEST_ARGS:-} tests/integration
 	local rc=$?
 	if [ "$rc" -eq 5 ]; then
@@ -152,6 +154,14 @@ pytest_run() {         # pytest_run NAME BUILD_DIR pytest-args...
 pytest_run integration build
 if [ "${SKIP_SAN:-0}" != 1 ]; then
 	pytest_run integration-san build-san -m san
+fi
+
+if [ -d "$FAILDIR" ]; then
+	section "logs kept from failed tests ($FAILDIR), last lines of each"
+	find "$FAILDIR" -type f -name '*.log' | sort | head -n 40 | while read -r f; do
+		printf -- '--- %s (%s bytes)\n' "${f#"$FAILDIR"/}" "$(stat -c %s "$f")"
+		tail -n 15 "$f"
+	done
 fi
 
 section "summary ($(( $(date +%s) - T0 ))s)"

@@ -19,6 +19,11 @@ Fixtures:
   procs       ProcessRegistry: processes started through it are stopped by
               pid at teardown, also when the test fails
 
+Failed tests keep their logs: when a test fails, the `*.log` files of its
+workdir (daemon -D output, holder logs) are copied to
+$SANLOCK_TEST_KEEP/<test>/ (default build/test-failures) before the
+workdir is deleted, at most KEEP_LOG_BYTES per file (the tail).
+
 Isolation: every test runs with SANLOCK_RUN_DIR pointing at a private
 directory, so no command can reach a system daemon at /run/sanlock.
 """
@@ -42,6 +47,32 @@ def pytest_configure(config):
         "`-m san` with SANLOCK_BUILD=build-san)")
     config.addinivalue_line(
         "markers", "theirs: needs Debian's sanlock 3.8.5 (/usr/sbin/sanlock)")
+
+
+KEEP_LOG_BYTES = 8 << 20
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.failed:
+        item.sanlock_failed = True
+
+
+def keep_logs(name, d):
+    """Copy the tails of d's *.log files to the failure directory."""
+    keep = Path(os.environ.get("SANLOCK_TEST_KEEP",
+                               REPO / "build" / "test-failures")) / name
+    for f in sorted(d.rglob("*.log")):
+        if not f.is_file():
+            continue
+        dst = keep / f.relative_to(d)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        with open(f, "rb") as src, open(dst, "wb") as out:
+            size = os.fstat(src.fileno()).st_size
+            src.seek(max(0, size - KEEP_LOG_BYTES))
+            shutil.copyfileobj(src, out)
 
 
 def build_dir():
@@ -89,6 +120,8 @@ def workdir(request, _scratch_base):
         name = name.replace(ch, "_")
     d = Path(tempfile.mkdtemp(prefix=name[:60] + "-", dir=_scratch_base))
     yield d
+    if getattr(request.node, "sanlock_failed", False):
+        keep_logs(name, d)
     shutil.rmtree(d, ignore_errors=True)
 
 
