@@ -8,6 +8,7 @@
  * Owned by the renewal thread of one lockspace; no shared state.
  */
 #include <assert.h>
+#include <string.h>
 
 #include "common/monotime.h"
 #include "daemon/ls_internal.h"
@@ -91,6 +92,7 @@ int ls_env_open(struct ls_env *e, const char *path,
 	rv = env_disk_open(&e->ed, paths, 1, 0, abort_flag, NULL);
 	if (rv < 0)
 		return rv;
+	memset(&e->env, 0, sizeof(e->env));   /* no write_batch: delta leases */
 	e->env.ctx = e;
 	e->env.read = ls_env_read;
 	e->env.write = ls_env_write;

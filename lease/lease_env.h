@@ -14,6 +14,15 @@
 #include <stdint.h>
 
 #define LEASE_MAX_DISKS 4   /* SANLK_MAX_DISKS */
+#define LEASE_BATCH_MAX 2   /* writes in one write_batch call */
+
+/* One write of a batch: in offset, buf, len; out rv. */
+struct lease_wreq {
+	uint64_t    offset;
+	const void *buf;
+	size_t      len;
+	int         rv;
+};
 
 struct lease_env {
 	void *ctx;
@@ -25,6 +34,14 @@ struct lease_env {
 		      int timeout_sec);
 	int   (*write)(void *ctx, int disk, uint64_t offset, const void *buf,
 		       size_t len, int timeout_sec);
+	/* Optional (NULL: the lease code writes one after another).  n (1..
+	 * LEASE_BATCH_MAX) writes to different sectors of disk `disk`, all in
+	 * flight at once and waited for together; each gets in w[i].rv what
+	 * write() would have returned.  They may land in any order
+	 * (algorithms.md §1A.1 item 4: a read or write overlapping another in
+	 * time is ordered either way). */
+	void  (*write_batch)(void *ctx, int disk, struct lease_wreq *w, int n,
+			     int timeout_sec);
 	void *(*buf_alloc)(void *ctx, size_t len);   /* zeroed, sector aligned */
 	void  (*buf_free)(void *ctx, void *buf);
 	/* Monotonic whole seconds (never 0 once running; see algorithms.md §1). */

@@ -14,6 +14,44 @@
 
 #include "lease/paxos_internal.h"
 
+/* §7.2 steps 2-7 on the leader just read: 0 = write the release, 1 = leave
+ * the leader alone (step 3: success), else the error. */
+static int paxos_release_check(const struct paxos_lease *pl,
+			       const struct ondisk_leader *lr,
+			       const struct ondisk_leader *last)
+{
+	if (!last)                                                       /* 2 */
+		last = lr;
+	if (lr->write_id != pl->host_id)                                 /* 3 */
+		return 1;
+	if (lr->lver != last->lver)                                      /* 4 */
+		return SANLK_RELEASE_LVER;
+	if (lr->timestamp == 0)                                          /* 5 */
+		return SANLK_RELEASE_OWNER;
+	if (lr->owner_id != pl->host_id ||                               /* 6 */
+	    lr->owner_generation != pl->generation)
+		return SANLK_RELEASE_OWNER;
+	if (!paxos_leader_equal(lr, last))                               /* 7 */
+		return SANLK_RELEASE_OWNER;
+	return 0;
+}
+
+/* §7.2 step 8: the free leader we write. */
+static void paxos_release_value(const struct lease_env *env,
+				const struct paxos_lease *pl,
+				const struct ondisk_leader *lr,
+				const char *rename_to, struct ondisk_leader *nl)
+{
+	*nl = *lr;
+	nl->timestamp = LEASE_FREE;
+	nl->write_id = pl->host_id;
+	nl->write_generation = pl->generation;
+	nl->write_timestamp = paxos_now(env);
+	nl->flags &= ~LFL_SHORT_HOLD;
+	if (rename_to)
+		ondisk_name_set(nl->resource_name, rename_to);
+}
+
 int paxos_release_leader(const struct lease_env *env, struct paxos_lease *pl,
 			 const struct ondisk_leader *last, const char *rename_to)
 {
@@ -25,29 +63,106 @@ int paxos_release_leader(const struct lease_env *env, struct paxos_lease *pl,
 	rv = paxos_read_leader(env, pl, pl->host_id, 0, &lr);           /* 1 */
 	if (rv < 0)
 		return rv;
-	if (!last)                                                       /* 2 */
-		last = &lr;
-	if (lr.write_id != pl->host_id)                                  /* 3 */
-		return 0;
-	if (lr.lver != last->lver)                                       /* 4 */
-		return SANLK_RELEASE_LVER;
-	if (lr.timestamp == 0)                                           /* 5 */
-		return SANLK_RELEASE_OWNER;
-	if (lr.owner_id != pl->host_id ||                                /* 6 */
-	    lr.owner_generation != pl->generation)
-		return SANLK_RELEASE_OWNER;
-	if (!paxos_leader_equal(&lr, last))                              /* 7 */
-		return SANLK_RELEASE_OWNER;
-
-	nl = lr;                                                         /* 8 */
-	nl.timestamp = LEASE_FREE;
-	nl.write_id = pl->host_id;
-	nl.write_generation = pl->generation;
-	nl.write_timestamp = paxos_now(env);
-	nl.flags &= ~LFL_SHORT_HOLD;
-	if (rename_to)
-		ondisk_name_set(nl.resource_name, rename_to);
+	rv = paxos_release_check(pl, &lr, last);
+	if (rv != 0)
+		return rv > 0 ? 0 : rv;
+	paxos_release_value(env, pl, &lr, rename_to, &nl);               /* 8 */
 	return paxos_write_leader(env, pl, &nl);
+}
+
+/* Our RELEASED dblock sector (zero mode block) and the free leader `nl`
+ * on every disk, the two writes of a disk in flight together when the
+ * env can batch them (else dblock first).  Errors of the dblock writes
+ * are ignored (§7.1 step 3); the leader's follow the majority rule. */
+static int paxos_write_released_leader(const struct lease_env *env,
+				       const struct paxos_lease *pl,
+				       struct ondisk_leader *nl)
+{
+	uint32_t ss = pl->sizes.sector_size;
+	uint64_t dbrel = paxos_dblock_rel(pl, pl->host_id);
+	struct ondisk_dblock db = pl->dblock;
+	struct paxos_wres wr;
+	int d;
+
+	assert(nl->magic == PAXOS_DISK_MAGIC);
+	db.flags = DBLOCK_FL_RELEASED;
+	memset(&wr, 0, sizeof(wr));
+	for (d = 0; d < pl->num_disks; d++) {
+		/* Fresh buffers per disk: a timed-out write keeps its own
+		 * buffer in flight. */
+		uint8_t *dbuf = env->buf_alloc(env->ctx, ss);
+		uint8_t *lbuf = env->buf_alloc(env->ctx, ss);
+		struct lease_wreq w[2];
+		int rv;
+
+		if (!dbuf || !lbuf) {
+			rv = -ENOMEM;
+		} else {
+			paxos_dblock_sector(pl, &db, NULL, dbuf);
+			memset(lbuf, 0, ss);
+			ondisk_leader_seal(nl, lbuf);
+			w[0] = (struct lease_wreq){ .offset = pl->offsets[d] + dbrel,
+						    .buf = dbuf, .len = ss };
+			w[1] = (struct lease_wreq){ .offset = pl->offsets[d],
+						    .buf = lbuf, .len = ss };
+			if (env->write_batch) {
+				env->write_batch(env->ctx, d, w, 2,
+						 (int)pl->io_timeout);
+			} else {
+				w[0].rv = env->write(env->ctx, d, w[0].offset,
+						     dbuf, ss, (int)pl->io_timeout);
+				w[1].rv = env->write(env->ctx, d, w[1].offset,
+						     lbuf, ss, (int)pl->io_timeout);
+			}
+			rv = w[1].rv > 0 ? -EIO : w[1].rv;
+		}
+		if (dbuf)
+			env->buf_free(env->ctx, dbuf);
+		if (lbuf)
+			env->buf_free(env->ctx, lbuf);
+		wr.tried++;
+		if (rv == 0) {
+			wr.ok++;
+			continue;
+		}
+		if (rv == SANLK_AIO_TIMEOUT)
+			wr.timeouts++;
+		wr.last_err = rv;
+	}
+	return paxos_leader_write_result(pl, &wr);
+}
+
+/* §7.1 steps 3-4 with the leader read first.  3.8.5 writes the RELEASED
+ * dblock, then reads the leader, then writes it (three I/O waits); we read
+ * the leader, then write the RELEASED dblock and the free leader together
+ * (two).  Why that is the same protocol:
+ *  - the read may come before the RELEASED dblock lands: until it lands
+ *    nobody can take the lease through it (§5.4 e), so the leader read
+ *    then is what it would be just after;
+ *  - the two writes may land in either order (§1A.1 item 4).  Leader
+ *    first is a free leader at our lver while our dblock still shows the
+ *    committed value: the next ballot is of lver + 1 and does not look at
+ *    dblocks of our lver, and a host that finds the leader free does not
+ *    look for RELEASED (§5.3);
+ *  - when the checks say not to write the leader (§7.2 steps 3-7), or the
+ *    read failed, the RELEASED dblock is still written, as in 3.8.5. */
+static int paxos_release_ex(const struct lease_env *env, struct paxos_lease *pl,
+			    const struct ondisk_leader *last,
+			    const char *rename_to)
+{
+	struct ondisk_leader lr, nl;
+	int rv;
+
+	assert(pl->host_id >= 1);
+	rv = paxos_read_leader(env, pl, pl->host_id, 0, &lr);           /* 1 */
+	if (rv == 0)
+		rv = paxos_release_check(pl, &lr, last);
+	if (rv != 0) {
+		(void)paxos_write_released(env, pl, NULL, 0);
+		return rv > 0 ? 0 : rv;
+	}
+	paxos_release_value(env, pl, &lr, rename_to, &nl);               /* 8 */
+	return paxos_write_released_leader(env, pl, &nl);
 }
 
 int paxos_write_released(const struct lease_env *env, const struct paxos_lease *pl,
@@ -107,10 +222,9 @@ int paxos_lease_release(const struct lease_env *env, struct paxos_lease *pl,
 	case PAXOS_REL_EX:
 		if (pl->lver == 0)                  /* §7.1 step 1 */
 			break;
-		/* §7.1 step 3: errors ignored; the RELEASED dblock is what
-		 * lets others in when step 4 does not write (§7.2 step 3). */
-		(void)paxos_write_released(env, pl, NULL, 0);
-		rv = paxos_release_leader(env, pl, paxos_last(pl), rename_to);
+		/* §7.1 steps 3-4 (RELEASED errors ignored; it is what lets
+		 * others in when step 4 does not write, §7.2 step 3). */
+		rv = paxos_release_ex(env, pl, paxos_last(pl), rename_to);
 		break;
 	case PAXOS_REL_SH:                          /* §7.3 */
 		rv = paxos_write_released(env, pl, NULL, 1);

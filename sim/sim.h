@@ -482,6 +482,8 @@ int sim_io_read(struct sim_thread *th, int disk, uint64_t offset, void *buf,
 		size_t len, int timeout_sec);
 int sim_io_write(struct sim_thread *th, int disk, uint64_t offset,
 		 const void *buf, size_t len, int timeout_sec);
+void sim_io_write_batch(struct sim_thread *th, int disk, struct lease_wreq *w,
+			int n, int timeout_sec);
 
 /* ---- sim_env.c ---- */
 void  sim_env_init(struct sim_thread *th);

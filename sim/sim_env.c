@@ -238,6 +238,15 @@ static int sim_env_write(void *ctx, int disk, uint64_t offset,
 	return sim_io_write(th, disk, offset, buf, len, timeout_sec);
 }
 
+static void sim_env_write_batch(void *ctx, int disk, struct lease_wreq *w,
+				int n, int timeout_sec)
+{
+	struct sim_thread *th = ctx;
+
+	assert(th == sim_self());
+	sim_io_write_batch(th, disk, w, n, timeout_sec);
+}
+
 static void *sim_env_buf_alloc(void *ctx, size_t len)
 {
 	struct sim_thread *th = ctx;
@@ -289,6 +298,7 @@ void sim_env_init(struct sim_thread *th)
 	th->env.ctx = th;
 	th->env.read = sim_env_read;
 	th->env.write = sim_env_write;
+	th->env.write_batch = sim_env_write_batch;
 	th->env.buf_alloc = sim_env_buf_alloc;
 	th->env.buf_free = sim_env_buf_free;
 	th->env.now = sim_env_now;

@@ -10,7 +10,9 @@
  *    -EIO (landed before, later, or never), timeout (landed before the
  *    deadline, later, or never), -ECANCELED (never landed);
  *  - outages: the storage is unavailable to one host or to all; I/O then
- *    fails at once or hangs until after the outage.
+ *    fails at once or hangs until after the outage;
+ *  - batches (env->write_batch): writes issued together, each with its own
+ *    fate, landing in any order.
  *
  * State: the world (sim_w); runs on the calling simulated thread.
  */
@@ -177,14 +179,16 @@ static int sim_io_no_late(const struct sim_host *h, uint64_t offset)
 	return rel >= 2 && rel - 1 != h->host_id && !sim_w->cfg.late_foreign;
 }
 
-int sim_io_write(struct sim_thread *th, int disk, uint64_t offset,
-		 const void *buf, size_t len, int timeout_sec)
+/* Decide a write's fate and schedule its sectors' landings; the caller
+ * blocks until the returned result time.  *fate_out: its fate. */
+static uint64_t sim_io_write_issue(struct sim_host *h, int disk,
+				   uint64_t offset, const void *buf, size_t len,
+				   int timeout_sec, enum sim_io_fate *fate_out)
 {
-	struct sim_host *h = th->host;
 	uint32_t ss = sim_w->ss;
 	uint64_t now = sim_w->now, tmo, lat = 0, until = 0, done, i;
 	enum sim_io_fate fate = SIM_IO_OK;
-	int hang = 0, lost = 0, rv, outage;
+	int hang = 0, lost = 0, outage;
 
 	sim_io_check(disk, offset, len);
 	assert(timeout_sec > 0);
@@ -255,23 +259,58 @@ int sim_io_write(struct sim_thread *th, int disk, uint64_t offset,
 			sim_write_schedule(slot, at);
 		}
 	}
+	*fate_out = fate;
+	return done;
+}
 
-	sim_block_until(done);
+/* What the caller of a write with this fate sees (after its wait). */
+static int sim_io_write_result(enum sim_io_fate fate)
+{
 	switch (fate) {
 	case SIM_IO_OK:
 		return 0;
 	case SIM_IO_ERR:
 		sim_stat(SIM_F_WRITE_ERR);
-		rv = -EIO;
-		break;
+		return -EIO;
 	case SIM_IO_CANCEL:
 		sim_stat(SIM_F_WRITE_CANCEL);
-		rv = -ECANCELED;
-		break;
+		return -ECANCELED;
 	default:
 		sim_stat(SIM_F_WRITE_TIMEOUT);
-		rv = SANLK_AIO_TIMEOUT;
-		break;
+		return SANLK_AIO_TIMEOUT;
 	}
-	return rv;
+}
+
+int sim_io_write(struct sim_thread *th, int disk, uint64_t offset,
+		 const void *buf, size_t len, int timeout_sec)
+{
+	enum sim_io_fate fate;
+	uint64_t done = sim_io_write_issue(th->host, disk, offset, buf, len,
+					   timeout_sec, &fate);
+
+	sim_block_until(done);
+	return sim_io_write_result(fate);
+}
+
+/* env->write_batch: every write issued at the same instant, each with its
+ * own fate and landing instants (so they land in either order, §1A.1),
+ * and the caller woken when the last result is in, as disk_write_batch
+ * waits for all. */
+void sim_io_write_batch(struct sim_thread *th, int disk, struct lease_wreq *w,
+			int n, int timeout_sec)
+{
+	enum sim_io_fate fate[LEASE_BATCH_MAX];
+	uint64_t done, last = sim_w->now;
+	int i;
+
+	assert(n >= 1 && n <= LEASE_BATCH_MAX);
+	for (i = 0; i < n; i++) {
+		done = sim_io_write_issue(th->host, disk, w[i].offset, w[i].buf,
+					  w[i].len, timeout_sec, &fate[i]);
+		if (done > last)
+			last = done;
+	}
+	sim_block_until(last);
+	for (i = 0; i < n; i++)
+		w[i].rv = sim_io_write_result(fate[i]);
 }

@@ -67,6 +67,7 @@ struct memdisk {
 	uint64_t seq;     /* all ops */
 	uint64_t io_seq;  /* reads + writes */
 	long     bufs;
+	int      batch;   /* enum memdisk_batch for envs made from now on */
 
 	/* scheduler */
 	int      sched;
@@ -440,6 +441,29 @@ static int md_write(void *ctx, int disk, uint64_t offset, const void *buf,
 		     timeout_sec);
 }
 
+/* env->write_batch: the writes one after another, in the order the
+ * memdisk was told (memdisk_set_batch), each a logged op of its own. */
+static void md_write_batch(void *ctx, int disk, struct lease_wreq *w, int n,
+			   int timeout_sec)
+{
+	struct memdisk_host *h = ctx;
+	int i;
+
+	if (n < 1 || n > LEASE_BATCH_MAX)
+		md_die("write_batch: bad count");
+	for (i = 0; i < n; i++) {
+		int k = h->md->batch == MEMDISK_BATCH_REVERSED ? n - 1 - i : i;
+
+		w[k].rv = md_write(ctx, disk, w[k].offset, w[k].buf, w[k].len,
+				   timeout_sec);
+	}
+}
+
+void memdisk_set_batch(struct memdisk *md, enum memdisk_batch mode)
+{
+	md->batch = mode;
+}
+
 static int md_sleep(void *ctx, uint64_t usec)
 {
 	struct memdisk_host *h = ctx;
@@ -558,6 +582,8 @@ void memdisk_env(struct memdisk *md, int host, struct lease_env *env)
 	env->ctx = &md->hosts[host];
 	env->read = md_read;
 	env->write = md_write;
+	if (md->batch != MEMDISK_BATCH_NONE)
+		env->write_batch = md_write_batch;
 	env->buf_alloc = md_buf_alloc;
 	env->buf_free = md_buf_free;
 	env->now = md_now;

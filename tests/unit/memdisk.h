@@ -106,6 +106,15 @@ void memdisk_destroy(struct memdisk *md);
 /* env for simulated host `host` (0..MEMDISK_MAX_HOSTS-1). */
 void memdisk_env(struct memdisk *md, int host, struct lease_env *env);
 
+/* Whether envs made by later memdisk_env calls offer write_batch, and in
+ * which order its writes then land (each is an ordinary logged write). */
+enum memdisk_batch {
+	MEMDISK_BATCH_NONE = 0,      /* env->write_batch NULL (default) */
+	MEMDISK_BATCH_IN_ORDER,
+	MEMDISK_BATCH_REVERSED,
+};
+void memdisk_set_batch(struct memdisk *md, enum memdisk_batch mode);
+
 /* Virtual clock (µs) shared by all hosts; a host's now() is
  * clock/1e6 + its offset (seconds; monotonic clocks of hosts differ). */
 uint64_t memdisk_clock_usec(const struct memdisk *md);

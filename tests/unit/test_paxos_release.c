@@ -170,6 +170,168 @@ static void test_release_leader_checks(void **state)
 	}
 }
 
+/* ---- exclusive release with batched writes (paxos_release_ex) ---- */
+
+/* The I/O ops of the log, as "R<sector>" / "W<sector>" (sectors from
+ * the start of the lease area), for comparing orders. */
+static void t_io_trace(struct t_fix *f, char *out, size_t len)
+{
+	const struct memdisk_event *log;
+	size_t n, i, used = 0;
+
+	out[0] = 0;
+	log = memdisk_log(f->md, &n);
+	for (i = 0; i < n && used < len; i++) {
+		if (!(log[i].op & MEMDISK_OP_IO))
+			continue;
+		used += (size_t)snprintf(out + used, len - used, "%s%c%llu",
+					 used ? " " : "",
+					 log[i].op == MEMDISK_OP_READ ? 'R' : 'W',
+					 (unsigned long long)((log[i].offset -
+						  f->pl.offsets[log[i].disk]) / 512));
+	}
+}
+
+static void t_fix_batch(struct t_fix *f, enum memdisk_batch mode)
+{
+	t_fix(f, 1);
+	memdisk_set_batch(f->md, mode);
+	memdisk_env(f->md, 0, &f->env);
+}
+
+/* Leader read first, then the RELEASED dblock (host 1: sector 2) and the
+ * free leader (sector 0) together, in whichever order they land; without
+ * write_batch, dblock then leader. */
+static void test_release_batch_order(void **state)
+{
+	static const struct {
+		enum memdisk_batch mode;
+		const char *trace;
+	} cases[] = {
+		{ MEMDISK_BATCH_NONE, "R0 W2 W0" },
+		{ MEMDISK_BATCH_IN_ORDER, "R0 W2 W0" },
+		{ MEMDISK_BATCH_REVERSED, "R0 W0 W2" },
+	};
+	struct ondisk_leader lr;
+	struct t_fix f;
+	char trace[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		t_fix_batch(&f, cases[i].mode);
+		assert_int_equal(paxos_lease_release(&f.env, &f.pl, NULL), 0);
+		t_io_trace(&f, trace, sizeof(trace));
+		assert_string_equal(trace, cases[i].trace);
+		t_expect_released_dblock(&f);
+		t_leader_get(f.md, 0, &lr);
+		assert_int_equal(lr.timestamp, 0);
+		assert_int_equal(lr.owner_id, 1);
+		assert_int_equal(lr.lver, 1);
+		assert_int_equal(lr.write_id, 1);
+		assert_int_equal(f.pl.mode, PAXOS_MODE_NONE);
+		t_unfix(&f);
+	}
+}
+
+/* The leader write of the batch times out, whichever lands first: the
+ * release is kept for a retry (§7.4), which completes it. */
+static void test_release_batch_timeout(void **state)
+{
+	static const enum memdisk_batch modes[] = {
+		MEMDISK_BATCH_IN_ORDER, MEMDISK_BATCH_REVERSED,
+	};
+	struct ondisk_leader lr;
+	struct t_fix f;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		t_fix_batch(&f, modes[i]);
+		/* the leader write is the 2nd write in order, the 1st reversed */
+		t_rule(f.md, -1, MEMDISK_OP_WRITE, -1,
+		       modes[i] == MEMDISK_BATCH_IN_ORDER ? 2 : 1, 1,
+		       MEMDISK_ACT_TIMEOUT, 0);
+		assert_int_equal(paxos_lease_release(&f.env, &f.pl, NULL),
+				 SANLK_AIO_TIMEOUT);
+		assert_int_equal(f.pl.mode, PAXOS_MODE_EX);
+		t_expect_released_dblock(&f);
+		t_leader_get(f.md, 0, &lr);
+		assert_true(lr.timestamp != 0);
+		assert_int_equal(paxos_lease_release(&f.env, &f.pl, NULL), 0);
+		t_leader_get(f.md, 0, &lr);
+		assert_int_equal(lr.timestamp, 0);
+		assert_int_equal(f.pl.mode, PAXOS_MODE_NONE);
+		t_unfix(&f);
+	}
+}
+
+/* A failed dblock write is ignored (§7.1 step 3); the leader is freed. */
+static void test_release_batch_dblock_error(void **state)
+{
+	struct ondisk_leader lr;
+	struct t_fix f;
+
+	(void)state;
+	t_fix_batch(&f, MEMDISK_BATCH_IN_ORDER);
+	t_rule(f.md, -1, MEMDISK_OP_WRITE, -1, 1, 1, MEMDISK_ACT_FAIL, -EIO);
+	assert_int_equal(paxos_lease_release(&f.env, &f.pl, NULL), 0);
+	t_leader_get(f.md, 0, &lr);
+	assert_int_equal(lr.timestamp, 0);
+	assert_int_equal(f.pl.mode, PAXOS_MODE_NONE);
+	t_unfix(&f);
+}
+
+/* The leader read fails: the RELEASED dblock is still written (it lets
+ * others in), the leader is left, the error is returned. */
+static void test_release_read_error(void **state)
+{
+	struct ondisk_leader before, lr;
+	struct t_fix f;
+	char trace[128];
+
+	(void)state;
+	t_fix_batch(&f, MEMDISK_BATCH_IN_ORDER);
+	t_leader_get(f.md, 0, &before);
+	t_rule(f.md, -1, MEMDISK_OP_READ, -1, 1, 1, MEMDISK_ACT_FAIL, -EIO);
+	assert_int_equal(paxos_lease_release(&f.env, &f.pl, NULL), -EIO);
+	t_io_trace(&f, trace, sizeof(trace));
+	assert_string_equal(trace, "R0 W2");
+	t_expect_released_dblock(&f);
+	t_leader_get(f.md, 0, &lr);
+	assert_true(memcmp(&lr, &before, sizeof(lr)) == 0);
+	assert_int_equal(f.pl.mode, PAXOS_MODE_NONE);
+	t_unfix(&f);
+}
+
+/* Three disks: a batch per disk; one disk's leader write failing leaves
+ * the majority, so the release succeeds. */
+static void test_release_batch_multi_disk(void **state)
+{
+	struct ondisk_leader lr;
+	struct t_fix f;
+	int d;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.md = t_md(&SZ512, 3, 0);
+	memdisk_set_batch(f.md, MEMDISK_BATCH_REVERSED);
+	memdisk_env(f.md, 0, &f.env);
+	t_hosts_init(&f.th, &f.env, &SZ512, &f.ops);
+	t_pl(&f.pl, &SZ512, 3, 1, 1);
+	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl, 0, NULL), 0);
+	memdisk_log_clear(f.md);
+	/* reversed: disk 1's leader write is its batch's first write */
+	t_rule(f.md, -1, MEMDISK_OP_WRITE, 1, 1, 1, MEMDISK_ACT_FAIL, -EIO);
+	assert_int_equal(paxos_lease_release(&f.env, &f.pl, NULL), 0);
+	assert_int_equal(t_writes(&f), 6);
+	for (d = 0; d < 3; d++) {
+		t_leader_get(f.md, d, &lr);
+		assert_int_equal(lr.timestamp == 0, d != 1);
+	}
+	t_unfix(&f);
+}
+
 /* §7.4: a timed-out leader write keeps the state for a retry. */
 static void test_release_timeout_retry(void **state)
 {
@@ -489,6 +651,11 @@ int main(void)
 		cmocka_unit_test(test_release_other_writer),
 		cmocka_unit_test(test_release_rename),
 		cmocka_unit_test(test_release_leader_checks),
+		cmocka_unit_test(test_release_batch_order),
+		cmocka_unit_test(test_release_batch_timeout),
+		cmocka_unit_test(test_release_batch_dblock_error),
+		cmocka_unit_test(test_release_read_error),
+		cmocka_unit_test(test_release_batch_multi_disk),
 		cmocka_unit_test(test_release_timeout_retry),
 		cmocka_unit_test(test_release_timeout_landed),
 		cmocka_unit_test(test_drop),
