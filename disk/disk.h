@@ -78,6 +78,36 @@ int  disk_read(struct disk_handle *d, uint64_t offset, void *buf, size_t len,
 int  disk_write(struct disk_handle *d, uint64_t offset, const void *buf,
 		size_t len, int timeout_sec);
 
+/* Writes in one disk_write_batch call. */
+#define DISK_BATCH_MAX       2
+
+/* One write of a batch: offset, buf, len in; rv out. */
+struct disk_wreq {
+	uint64_t    offset;
+	const void *buf;
+	size_t      len;
+	int         rv;
+};
+
+/* n (1..DISK_BATCH_MAX) whole-sector writes to d, submitted with one
+ * io_submit and waited for together, all with the same deadline (now +
+ * timeout_sec; <= 0: none).  Each gets in w[i].rv what disk_write would
+ * have returned for it: 0, SANLK_AIO_TIMEOUT, -ECANCELED, -EBUSY (its
+ * buffer is an orphan's: that write alone is not issued) or -errno.  The
+ * writes may land in any order.
+ *
+ * The batch is all or nothing before submission: if a write overlaps an
+ * orphaned write (no overtaking), the whole batch waits for it and, at
+ * the deadline, none is issued (all SANLK_AIO_TIMEOUT); the per-file
+ * orphan limit and the pool count the n writes together.
+ *
+ * Returns 0 when the call is well formed (results in w[i].rv), else
+ * -EINVAL with every w[i].rv (i < n) set to -EINVAL and nothing issued:
+ * w NULL, n out of range, any write failing disk_write's argument checks,
+ * two writes with overlapping ranges or the same buffer. */
+int  disk_write_batch(struct disk_handle *d, struct disk_wreq *w, int n,
+		      int timeout_sec);
+
 /* Counters for benchmarks and tests (whole process). */
 struct disk_stats {
 	uint64_t reads, writes, read_bytes, write_bytes, timeouts;

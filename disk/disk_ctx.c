@@ -6,7 +6,8 @@
  *
  * Pool: every context ever created is either taken by one I/O in progress
  * or on the idle stack.  disk_ctx_take_locked pops the most recently put
- * context that has a free slot (LIFO: few contexts stay warm), creates a
+ * context that has room for the call's I/Os (orphans + n <=
+ * DISK_MAX_INFLIGHT; LIFO: few contexts stay warm), creates a
  * new one when none is idle and the pool is below disk_ctx_limit, and
  * otherwise waits for one to be put back.  Contexts are never destroyed
  * (the pool only grows to the peak number of concurrent I/Os; io_destroy
@@ -315,12 +316,14 @@ void disk_ctx_take_this_locked(struct disk_ctx *c)
 	assert(0 && "idle context missing from the idle stack");
 }
 
-int disk_ctx_take_locked(uint64_t deadline_ns, struct disk_ctx **out)
+int disk_ctx_take_locked(unsigned n, uint64_t deadline_ns,
+			 struct disk_ctx **out)
 {
 	struct disk_ctx *c;
 	unsigned i;
 	int rv;
 
+	assert(n >= 1 && n <= DISK_BATCH_MAX);
 	*out = NULL;
 	for (;;) {
 		for (i = disk_nidle; i-- > 0;) {
@@ -328,7 +331,7 @@ int disk_ctx_take_locked(uint64_t deadline_ns, struct disk_ctx **out)
 			assert(!c->taken);
 			if (c->orphans)
 				disk_ctx_poll_locked(c);
-			if (c->orphans >= DISK_MAX_INFLIGHT)
+			if (c->orphans + n > DISK_MAX_INFLIGHT)
 				continue;           /* full of orphans */
 			disk_idle_remove_locked(i);
 			c->taken = 1;
@@ -344,10 +347,8 @@ int disk_ctx_take_locked(uint64_t deadline_ns, struct disk_ctx **out)
 		}
 		/* Every context is busy or full: wait for one, within the
 		 * I/O's own deadline. */
-		if (disk_cond_wait_locked(deadline_ns) == -ETIMEDOUT) {
-			disk_stats_count_timeout();
+		if (disk_cond_wait_locked(deadline_ns) == -ETIMEDOUT)
 			return SANLK_AIO_TIMEOUT;
-		}
 	}
 }
 

@@ -5,8 +5,9 @@
  *
  * Design: AIO contexts are not tied to handles or threads.  The process
  * keeps a pool of them (disk_ctx.c), grown on demand up to DISK_CTX_MAX:
- * every disk_read/disk_write checks one out for the duration of the call
- * ("takes" it), submits its iocb there, waits on it, and puts it back.  So
+ * every disk_read/disk_write/disk_write_batch checks one out for the
+ * duration of the call ("takes" it), submits its iocb(s) there (one, or
+ * the batch's in one io_submit), waits on them, and puts it back.  So
  * the number of contexts follows the number of I/Os in progress at once,
  * not the number of open disks (a daemon holding 1000 leases keeps 1000
  * open handles but only a few contexts).  An I/O that timed out stays in
@@ -43,9 +44,15 @@
 
 #include "disk/disk.h"
 
-/* Slots per context: DISK_MAX_INFLIGHT orphans plus the I/O in progress,
- * so a context is usable while it has fewer than DISK_MAX_INFLIGHT. */
+/* Slots per context: DISK_MAX_INFLIGHT orphans plus the I/O in progress.
+ * A call of n I/Os (1, or a batch of up to DISK_BATCH_MAX) only takes a
+ * context with orphans + n <= DISK_MAX_INFLIGHT (disk_ctx_take_locked), so
+ * it finds at least n + 1 free slots there, and if all n become orphans
+ * the context still has orphans <= DISK_MAX_INFLIGHT (the invariant
+ * disk_ctx_orphan_locked asserts).  No extra slot is needed for batches. */
 #define DISK_CTX_SLOTS        (DISK_MAX_INFLIGHT + 1)
+_Static_assert(DISK_BATCH_MAX >= 1 && DISK_BATCH_MAX <= DISK_MAX_INFLIGHT,
+	       "a fresh context must have room for a whole batch");
 /* Contexts in the process: as many as I/Os in progress at one time.  The
  * daemon's I/O threads are at most 64 workers (MAX_WORKER_THREADS_LIMIT),
  * 256 lockspace threads (LS_MAX_LOCKSPACES) and the background thread;
@@ -126,11 +133,14 @@ void disk_unlock(void);
  * CLOCK_MONOTONIC deadline in ns (0 = no deadline).  -ETIMEDOUT at the
  * deadline. */
 int  disk_cond_wait_locked(uint64_t deadline_ns);
-/* Take an idle context with a free slot, creating one if none and the
- * pool is below its bound, else wait for one until the deadline
- * (SANLK_AIO_TIMEOUT).  The io_setup error if the pool is empty and no
- * context can be created. */
-int  disk_ctx_take_locked(uint64_t deadline_ns, struct disk_ctx **out);
+/* Take an idle context with room for n more I/Os (orphans + n <=
+ * DISK_MAX_INFLIGHT), creating one if none and the pool is below its
+ * bound, else wait for one until the deadline (SANLK_AIO_TIMEOUT, which
+ * the caller counts in the stats, once per I/O).  The io_setup error if
+ * the pool is empty and no context can be created.  May drop disk_lock
+ * while it waits. */
+int  disk_ctx_take_locked(unsigned n, uint64_t deadline_ns,
+			  struct disk_ctx **out);
 /* Take c, which must be idle (not taken). */
 void disk_ctx_take_this_locked(struct disk_ctx *c);
 /* Put back a context taken by the caller. */

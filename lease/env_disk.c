@@ -5,9 +5,11 @@
  * runs lease code with it (lease_env.h).  The only shared datum is the
  * abort flag, written by other threads and merely read here.  The disk
  * handles follow disk.h's rules (one thread at a time; their in-flight
- * bookkeeping is locked inside disk/).  I/O buffers come from env_buf.c;
- * every failed read or write is reported there so that a buffer the
- * kernel may still be using is never handed out again.
+ * bookkeeping is locked inside disk/).  write_batch is disk_write_batch
+ * (one io_submit, one deadline).  I/O buffers come from env_buf.c;
+ * every failed read or write (each write of a batch on its own) is
+ * reported there so that a buffer the kernel may still be using is never
+ * handed out again.
  */
 #include <assert.h>
 #include <errno.h>
@@ -57,6 +59,33 @@ static int ed_write(void *ctx, int disk, uint64_t offset, const void *buf,
 	if (rv != 0)
 		env_buf_io_failed((void *)buf);
 	return rv;
+}
+
+_Static_assert(LEASE_BATCH_MAX <= DISK_BATCH_MAX,
+	       "a lease_env batch must fit in one disk_write_batch");
+
+/* The writes in flight together (disk_write_batch); each result as
+ * ed_write would have returned it, failed buffers reported alike. */
+static void ed_write_batch(void *ctx, int disk, struct lease_wreq *w, int n,
+			   int timeout_sec)
+{
+	struct env_disk *ed = env_of(ctx);
+	struct disk_wreq dw[LEASE_BATCH_MAX];
+	int i;
+
+	assert(w && n >= 1 && n <= LEASE_BATCH_MAX);
+	for (i = 0; i < n; i++) {
+		dw[i].offset = w[i].offset;
+		dw[i].buf = w[i].buf;
+		dw[i].len = w[i].len;
+		dw[i].rv = -EINVAL;
+	}
+	(void)disk_write_batch(env_handle(ed, disk), dw, n, timeout_sec);
+	for (i = 0; i < n; i++) {
+		w[i].rv = dw[i].rv;
+		if (w[i].rv != 0)
+			env_buf_io_failed((void *)w[i].buf);
+	}
 }
 
 /* Zeroed buffers from env_buf.c (pooled in the daemon). */
@@ -150,6 +179,7 @@ void env_disk_init(struct env_disk *ed, struct disk_handle *const *disks,
 	ed->env.ctx = ed;
 	ed->env.read = ed_read;
 	ed->env.write = ed_write;
+	ed->env.write_batch = ed_write_batch;
 	ed->env.buf_alloc = ed_buf_alloc;
 	ed->env.buf_free = ed_buf_free;
 	ed->env.now = ed_now;

@@ -18,6 +18,12 @@
  * are routed by iocb, many threads do I/O at once, a forked child gets a
  * pool of its own.
  *
+ * Batches (disk_write_batch): two writes in one io_submit land on files
+ * and loop devices, a malformed batch is refused whole, a batch on
+ * hanging storage times out per write, waits for (and never overtakes)
+ * an orphan overlapping one of its writes, and counts its writes together
+ * against the per-file orphan limit and a context's room.
+ *
  * Runs single-threaded except where a test starts its own threads (and
  * the disk layer's reaper thread).
  */
@@ -186,6 +192,67 @@ static void td_rw_check(struct disk_handle *d, uint64_t sector, unsigned seed,
 	assert_memory_equal(w, r, 512);
 }
 
+/* A fresh 512-byte buffer holding pattern seed. */
+static void *td_buf512(unsigned seed)
+{
+	void *b = disk_buf_alloc(512);
+
+	assert_non_null(b);
+	td_fill(b, 512, seed);
+	return b;
+}
+
+static void td_wreq(struct disk_wreq *w, uint64_t offset, const void *buf,
+		    size_t len)
+{
+	w->offset = offset;
+	w->buf = buf;
+	w->len = len;
+	w->rv = 1;                   /* not a result: must be overwritten */
+}
+
+/* Two writes in one batch to d (sector size ss), listed out of order:
+ * sectors 2-3, then the adjacent sector 1; both land, the stats count two
+ * writes and no read.  Then a batch of one with no timeout. */
+static void td_batch_roundtrip(struct disk_handle *d, uint32_t ss,
+			       unsigned seed)
+{
+	struct disk_wreq w[DISK_BATCH_MAX];
+	struct disk_stats s0, s1;
+	void *a = disk_buf_alloc(ss), *b = disk_buf_alloc(2 * ss);
+	void *r = disk_buf_alloc(2 * ss);
+
+	td_fill(a, ss, seed);
+	td_fill(b, 2 * ss, seed + 1);
+	td_wreq(&w[0], 2 * (uint64_t)ss, b, 2 * (size_t)ss);
+	td_wreq(&w[1], ss, a, ss);
+	disk_stats_get(&s0);
+	assert_int_equal(disk_write_batch(d, w, 2, 5), 0);
+	disk_stats_get(&s1);
+	assert_int_equal(w[0].rv, 0);
+	assert_int_equal(w[1].rv, 0);
+	assert_int_equal(s1.writes - s0.writes, 2);
+	assert_int_equal(s1.write_bytes - s0.write_bytes, 3 * (uint64_t)ss);
+	assert_int_equal(s1.reads, s0.reads);
+	assert_int_equal(s1.timeouts, s0.timeouts);
+	assert_int_equal(disk_read(d, ss, r, ss, 5), 0);
+	assert_memory_equal(r, a, ss);
+	assert_int_equal(disk_read(d, 2 * (uint64_t)ss, r, 2 * (size_t)ss, 5), 0);
+	assert_memory_equal(r, b, 2 * (size_t)ss);
+
+	td_fill(a, ss, seed + 2);
+	td_wreq(&w[0], 5 * (uint64_t)ss, a, ss);
+	assert_int_equal(disk_write_batch(d, w, 1, 0), 0);
+	assert_int_equal(w[0].rv, 0);
+	assert_int_equal(disk_read(d, 5 * (uint64_t)ss, r, ss, 5), 0);
+	assert_memory_equal(r, a, ss);
+	disk_stats_get(&s0);
+	assert_int_equal(s0.writes - s1.writes, 1);
+	disk_buf_free(a);
+	disk_buf_free(b);
+	disk_buf_free(r);
+}
+
 /* ---------- group fixture ---------- */
 
 static int td_group_setup(void **state)
@@ -309,6 +376,108 @@ static void test_bad_args(void **state)
 	assert_int_equal(disk_read(d, 65536 - 512, b, 1024, 1), -EIO);
 	disk_close(d);
 	disk_buf_free(b);
+}
+
+static void test_batch_file(void **state)
+{
+	char path[TD_PATH];
+	struct disk_handle *d;
+
+	td_path(path, sizeof(path), "batch.img");
+	td_make_file(path, 1 << 20);
+	assert_int_equal(disk_open(path, 0, &d), 0);
+	td_batch_roundtrip(d, 512, 100);
+	disk_close(d);
+}
+
+/* A malformed batch: -EINVAL, every rv it has -EINVAL, nothing written. */
+static void td_batch_refused(struct disk_handle *d, struct disk_wreq *w,
+			     int n)
+{
+	int i;
+
+	assert_int_equal(disk_write_batch(d, w, n, 1), -EINVAL);
+	for (i = 0; i < n; i++)
+		assert_int_equal(w[i].rv, -EINVAL);
+}
+
+static void test_batch_bad_args(void **state)
+{
+	char path[TD_PATH];
+	struct disk_handle *d;
+	struct disk_wreq w[DISK_BATCH_MAX + 1];
+	struct disk_stats s0, s1;
+	unsigned char zero[4096], tmp[4096];
+	void *a = disk_buf_alloc(1024), *b = disk_buf_alloc(1024);
+	void *c = disk_buf_alloc(512);
+	int fd;
+
+	td_path(path, sizeof(path), "batch_args.img");
+	td_make_file(path, 65536);
+	assert_int_equal(disk_open(path, 0, &d), 0);
+	td_fill(a, 1024, 110);
+	td_fill(b, 1024, 111);
+	td_fill(c, 512, 112);
+	disk_stats_get(&s0);
+
+	assert_int_equal(disk_write_batch(d, NULL, 1, 1), -EINVAL);
+	/* n out of range: no rv for n <= 0, all n of them for n too large */
+	td_wreq(&w[0], 0, a, 512);
+	assert_int_equal(disk_write_batch(d, w, 0, 1), -EINVAL);
+	assert_int_equal(w[0].rv, 1);
+	assert_int_equal(disk_write_batch(d, w, -1, 1), -EINVAL);
+	assert_int_equal(w[0].rv, 1);
+	td_wreq(&w[0], 0, a, 512);
+	td_wreq(&w[1], 1024, b, 512);
+	td_wreq(&w[2], 2048, c, 512);
+	td_batch_refused(d, w, DISK_BATCH_MAX + 1);
+	/* overlapping ranges, partly or wholly */
+	td_wreq(&w[0], 0, a, 1024);
+	td_wreq(&w[1], 512, b, 512);
+	td_batch_refused(d, w, 2);
+	td_wreq(&w[0], 1024, a, 512);
+	td_wreq(&w[1], 1024, b, 512);
+	td_batch_refused(d, w, 2);
+	/* one bad write refuses the good one too */
+	td_wreq(&w[0], 0, a, 512);
+	td_wreq(&w[1], 100, b, 512);              /* misaligned offset */
+	td_batch_refused(d, w, 2);
+	td_wreq(&w[0], 0, a, 512);
+	td_wreq(&w[1], 4096, b, 100);             /* partial sector */
+	td_batch_refused(d, w, 2);
+	td_wreq(&w[0], 0, a, 512);
+	td_wreq(&w[1], 4096, c, 1024);            /* longer than its buffer */
+	td_batch_refused(d, w, 2);
+	td_wreq(&w[0], 0, a, 512);
+	td_wreq(&w[1], 4096, NULL, 512);
+	td_batch_refused(d, w, 2);
+	td_wreq(&w[0], 0, a, 512);
+	td_wreq(&w[1], 4096, a, 512);             /* one buffer twice */
+	td_batch_refused(d, w, 2);
+	td_wreq(&w[0], 0, a, 512);
+	td_batch_refused(NULL, w, 1);
+
+	disk_stats_get(&s1);
+	assert_int_equal(s1.writes, s0.writes);
+	assert_int_equal(s1.write_bytes, s0.write_bytes);
+	assert_int_equal(s1.timeouts, s0.timeouts);
+	memset(zero, 0, sizeof(zero));
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, tmp, sizeof(tmp), 0), (ssize_t)sizeof(tmp));
+	assert_memory_equal(tmp, zero, sizeof(tmp));
+	close(fd);
+
+	/* the same writes, well formed, go through */
+	td_wreq(&w[0], 0, a, 512);
+	td_wreq(&w[1], 4096, b, 1024);
+	assert_int_equal(disk_write_batch(d, w, 2, 1), 0);
+	assert_int_equal(w[0].rv, 0);
+	assert_int_equal(w[1].rv, 0);
+	disk_close(d);
+	disk_buf_free(a);
+	disk_buf_free(b);
+	disk_buf_free(c);
 }
 
 static void test_open_errors(void **state)
@@ -464,6 +633,7 @@ static void td_loop_test(int sector)
 {
 	char file[TD_PATH];
 	struct disk_handle *d;
+	struct disk_wreq bw[2];
 	uint32_t ss = 0;
 	uint64_t size = 0;
 	void *w = disk_buf_alloc(8192), *r = disk_buf_alloc(8192);
@@ -493,9 +663,17 @@ static void td_loop_test(int sector)
 	if (sector == 4096) {
 		assert_int_equal(disk_read(d, 0, r, 512, 5), -EINVAL);
 		assert_int_equal(disk_write(d, 512, w, 4096, 5), -EINVAL);
+		/* one 512-aligned write refuses the whole batch */
+		td_wreq(&bw[0], 0, w, 4096);
+		td_wreq(&bw[1], 8192 + 512, r, 4096);
+		assert_int_equal(disk_write_batch(d, bw, 2, 5), -EINVAL);
+		assert_int_equal(bw[0].rv, -EINVAL);
+		assert_int_equal(bw[1].rv, -EINVAL);
 	} else {
 		assert_int_equal(disk_read(d, 512, r, 512, 5), 0);
 	}
+	/* a batch of two on a block device */
+	td_batch_roundtrip(d, ss, 120 + (unsigned)sector);
 	disk_close(d);
 	disk_buf_free(w);
 	disk_buf_free(r);
@@ -706,6 +884,145 @@ static void test_timeout(void **state)
 	disk_buf_free(r);
 }
 
+/* A batch on hanging storage: both writes are issued, both time out
+ * together at the one deadline and stay in flight as two orphans (their
+ * buffers' frees deferred), each counted once; after the thaw a batch
+ * writing one of their sectors waits for that orphan and wins. */
+static void test_batch_timeout(void **state)
+{
+	struct disk_handle *d;
+	struct disk_wreq w[2];
+	struct disk_stats s0, s1;
+	void *a, *b, *c, *e, *r;
+	double t0, el;
+	int i;
+
+	TD_HANG_SETUP();
+	disk_reaper_set_paused(1);     /* the owner must collect by itself */
+	a = td_buf512(130);
+	b = td_buf512(131);
+	c = td_buf512(132);
+	e = td_buf512(133);
+	r = td_buf512(0);
+	assert_int_equal(disk_open(td_h.inner, 0, &d), 0);
+	assert_int_equal(disk_write(d, 0, c, 512, 5), 0);    /* storage works */
+	assert_int_equal(td_freeze(), 0);
+
+	td_wreq(&w[0], 0, a, 512);
+	td_wreq(&w[1], 512 * 4, b, 512);
+	disk_stats_get(&s0);
+	t0 = td_now();
+	assert_int_equal(disk_write_batch(d, w, 2, 1), 0);
+	el = td_now() - t0;
+	disk_stats_get(&s1);
+	print_message("timed-out batch: %d %d after %.3f s\n", w[0].rv, w[1].rv,
+		      el);
+	assert_int_equal(w[0].rv, SANLK_AIO_TIMEOUT);
+	assert_int_equal(w[1].rv, SANLK_AIO_TIMEOUT);
+	assert_true(el >= 0.9 && el < 2.5);      /* one deadline, not two */
+	assert_int_equal(s1.writes - s0.writes, 2);
+	assert_int_equal(s1.timeouts - s0.timeouts, 2);
+	assert_int_equal(td_orphans(d), 2);
+	disk_buf_free(a);
+	disk_buf_free(b);
+	assert_int_equal(disk_buf_deferred_count(), 2);
+
+	td_thaw();
+	/* sector 0 is the orphan's: the batch waits for it, then wins */
+	td_wreq(&w[0], 512 * 16, e, 512);
+	td_wreq(&w[1], 0, c, 512);
+	td_fill(c, 512, 134);
+	assert_int_equal(disk_write_batch(d, w, 2, 5), 0);
+	assert_int_equal(w[0].rv, 0);
+	assert_int_equal(w[1].rv, 0);
+	for (i = 0; i < TD_WAIT_LOOPS && td_orphans(d); i++) {
+		assert_int_equal(disk_read(d, 8192, r, 512, 5), 0);
+		usleep(10 * 1000);
+	}
+	assert_int_equal(td_orphans(d), 0);
+	assert_int_equal(disk_buf_deferred_count(), 0);
+	assert_int_equal(disk_read(d, 0, r, 512, 5), 0);
+	assert_memory_equal(r, c, 512);          /* the later write won */
+	assert_int_equal(disk_read(d, 512 * 16, r, 512, 5), 0);
+	assert_memory_equal(r, e, 512);
+	td_fill(c, 512, 131);                    /* the orphan at 4 landed */
+	assert_int_equal(disk_read(d, 512 * 4, r, 512, 5), 0);
+	assert_memory_equal(r, c, 512);
+
+	disk_close(d);
+	disk_reaper_set_paused(0);
+	disk_buf_free(c);
+	disk_buf_free(e);
+	disk_buf_free(r);
+}
+
+/* On frozen storage with an orphaned write: a batch with one write over
+ * the orphan's sector holds back both writes and, at its deadline, issues
+ * neither (both SANLK_AIO_TIMEOUT, nothing written); a batch reusing the
+ * orphan's buffer fails that write alone (-EBUSY) and issues the other. */
+static void test_batch_orphan_overlap(void **state)
+{
+	struct disk_handle *d;
+	struct disk_wreq w[2];
+	struct disk_stats s0, s1;
+	void *a, *x, *y, *r;
+	double t0, el;
+
+	TD_HANG_SETUP();
+	a = td_buf512(140);
+	y = td_buf512(142);
+	r = td_buf512(0);
+	x = disk_buf_alloc(1536);
+	td_fill(x, 1536, 141);
+	assert_int_equal(disk_open(td_h.inner, 0, &d), 0);
+	assert_int_equal(td_freeze(), 0);
+	assert_int_equal(disk_write(d, 1024, a, 512, 1), SANLK_AIO_TIMEOUT);
+	assert_int_equal(td_orphans(d), 1);
+
+	td_wreq(&w[0], 512 * 8, y, 512);
+	td_wreq(&w[1], 0, x, 1536);              /* covers the orphan's 1024 */
+	disk_stats_get(&s0);
+	t0 = td_now();
+	assert_int_equal(disk_write_batch(d, w, 2, 1), 0);
+	el = td_now() - t0;
+	disk_stats_get(&s1);
+	print_message("batch over an orphan: %d %d after %.3f s\n", w[0].rv,
+		      w[1].rv, el);
+	assert_int_equal(w[0].rv, SANLK_AIO_TIMEOUT);
+	assert_int_equal(w[1].rv, SANLK_AIO_TIMEOUT);
+	assert_true(el >= 0.9 && el < 2.5);
+	assert_int_equal(s1.writes, s0.writes);  /* neither issued */
+	assert_int_equal(s1.timeouts - s0.timeouts, 2);
+	assert_int_equal(td_orphans(d), 1);
+
+	td_wreq(&w[0], 512 * 8, y, 512);
+	td_wreq(&w[1], 512 * 12, a, 512);        /* the orphan's buffer */
+	assert_int_equal(disk_write_batch(d, w, 2, 1), 0);
+	disk_stats_get(&s0);
+	assert_int_equal(w[0].rv, SANLK_AIO_TIMEOUT);
+	assert_int_equal(w[1].rv, -EBUSY);
+	assert_int_equal(s0.writes - s1.writes, 1);
+	assert_int_equal(s0.timeouts - s1.timeouts, 1);
+	assert_int_equal(td_orphans(d), 2);
+	disk_buf_free(a);
+	disk_buf_free(y);
+	assert_int_equal(disk_buf_deferred_count(), 2);
+
+	td_thaw();
+	assert_true(td_wait_for(td_reaper_idle));
+	assert_true(td_wait_for(td_no_deferred));
+	/* nothing of x reached the disk; the orphan a did */
+	assert_int_equal(disk_read(d, 0, r, 512, 5), 0);
+	memset(x, 0, 512);
+	assert_memory_equal(r, x, 512);
+	td_fill(x, 512, 140);
+	assert_int_equal(disk_read(d, 1024, r, 512, 5), 0);
+	assert_memory_equal(r, x, 512);
+	disk_close(d);
+	disk_buf_free(x);
+	disk_buf_free(r);
+}
+
 /* Several orphans on one handle; their completions arrive while the
  * owner waits for a later I/O and are told apart by iocb pointer. */
 static void test_many_orphans(void **state)
@@ -889,6 +1206,62 @@ static int td_slow(void)
 	return 0;
 }
 
+/* d's device has DISK_MAX_INFLIGHT - 1 orphans, all in the pool's only
+ * context (limit 1): one more write would fit, a batch of two does not.
+ * To d it is refused at once (per-file limit); to healthy storage it
+ * finds no context with room for two and times out waiting for one, not
+ * issued, while a single write goes through the same context.  With the
+ * pool unbounded again the batch gets a context of its own. */
+static void td_batch_near_limit(struct disk_handle *d)
+{
+	struct disk_handle *ok = td_open_healthy("near_limit.img");
+	struct disk_wreq w[2];
+	struct disk_stats s0, s1;
+	void *a = disk_buf_alloc(512), *b = disk_buf_alloc(512);
+	void *r = disk_buf_alloc(512);
+	double t0, el;
+
+	assert_int_equal(td_orphans(d), DISK_MAX_INFLIGHT - 1);
+	assert_int_equal(disk_ctx_count(), 1);
+	td_wreq(&w[0], 1 << 20, a, 512);
+	td_wreq(&w[1], (1 << 20) + 512, b, 512);
+	disk_stats_get(&s0);
+	t0 = td_now();
+	assert_int_equal(disk_write_batch(d, w, 2, 1), 0);
+	el = td_now() - t0;
+	disk_stats_get(&s1);
+	assert_int_equal(w[0].rv, SANLK_AIO_TIMEOUT);
+	assert_int_equal(w[1].rv, SANLK_AIO_TIMEOUT);
+	assert_true(el < 0.5);
+	assert_int_equal(s1.writes, s0.writes);
+	assert_int_equal(s1.timeouts - s0.timeouts, 2);
+
+	td_wreq(&w[0], 0, a, 512);
+	td_wreq(&w[1], 512, b, 512);
+	t0 = td_now();
+	assert_int_equal(disk_write_batch(ok, w, 2, 1), 0);
+	el = td_now() - t0;
+	disk_stats_get(&s0);
+	print_message("batch with no context room: %d %d after %.3f s\n",
+		      w[0].rv, w[1].rv, el);
+	assert_int_equal(w[0].rv, SANLK_AIO_TIMEOUT);
+	assert_int_equal(w[1].rv, SANLK_AIO_TIMEOUT);
+	assert_true(el >= 0.9 && el < 2.5);
+	assert_int_equal(s0.writes, s1.writes);
+	assert_int_equal(s0.timeouts - s1.timeouts, 2);
+	td_rw_check(ok, 4, 150, a, r);           /* one I/O fits */
+	assert_int_equal(disk_ctx_count(), 1);
+
+	disk_ctx_set_limit(DISK_CTX_MAX);
+	td_batch_roundtrip(ok, 512, 151);
+	assert_int_equal(disk_ctx_count(), 2);
+	assert_int_equal(td_orphans(d), DISK_MAX_INFLIGHT - 1);
+	disk_close(ok);
+	disk_buf_free(a);
+	disk_buf_free(b);
+	disk_buf_free(r);
+}
+
 /* DISK_MAX_INFLIGHT orphans of one device: further I/O to it fails at
  * once, through any handle; I/O to other storage goes on. */
 static void test_inflight_limit(void **state)
@@ -902,15 +1275,22 @@ static void test_inflight_limit(void **state)
 	if (!td_slow())
 		skip();
 	TD_HANG_SETUP();
+	disk_ctx_trim();
+	disk_ctx_set_limit(1);       /* every orphan in one context */
 	assert_int_equal(disk_open(td_h.inner, 0, &d), 0);
 	r = disk_buf_alloc(512);
 	assert_int_equal(td_freeze(), 0);
-	for (i = 0; i < DISK_MAX_INFLIGHT; i++) {
+	for (i = 0; i < DISK_MAX_INFLIGHT - 1; i++) {
 		b = disk_buf_alloc(512);
 		assert_int_equal(disk_write(d, 512 * (uint64_t)i, b, 512, 1),
 				 SANLK_AIO_TIMEOUT);
 		disk_buf_free(b);
 	}
+	td_batch_near_limit(d);
+	b = disk_buf_alloc(512);
+	assert_int_equal(disk_write(d, 512 * (uint64_t)i, b, 512, 1),
+			 SANLK_AIO_TIMEOUT);
+	disk_buf_free(b);
 	assert_int_equal(td_orphans(d), DISK_MAX_INFLIGHT);
 	disk_stats_get(&s0);
 	t0 = td_now();
@@ -1321,10 +1701,14 @@ int main(void)
 		cmocka_unit_test_teardown(test_erofs, td_ro_teardown),
 		cmocka_unit_test_teardown(test_loop_512, td_loop_teardown),
 		cmocka_unit_test_teardown(test_loop_4096, td_loop_teardown),
+		cmocka_unit_test(test_batch_file),
+		cmocka_unit_test(test_batch_bad_args),
 		cmocka_unit_test(test_concurrent_one_ctx),
 		cmocka_unit_test(test_concurrent_pool),
 		cmocka_unit_test(test_fork_child),
 		cmocka_unit_test_teardown(test_timeout, td_hang_teardown),
+		cmocka_unit_test_teardown(test_batch_timeout, td_hang_teardown),
+		cmocka_unit_test_teardown(test_batch_orphan_overlap, td_hang_teardown),
 		cmocka_unit_test_teardown(test_many_orphans, td_hang_teardown),
 		cmocka_unit_test_teardown(test_close_in_flight, td_hang_teardown),
 		cmocka_unit_test_teardown(test_read_timeout, td_hang_teardown),
