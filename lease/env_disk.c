@@ -12,12 +12,14 @@
  * handed out again.
  */
 #include <assert.h>
+#include <inttypes.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "common/monotime.h"
 #include "disk/disk.h"
 #include "lease/env_buf.h"
@@ -39,6 +41,18 @@ static struct disk_handle *env_handle(struct env_disk *ed, int disk)
 	return ed->disks[disk];
 }
 
+/* A failed I/O: its buffer is never reused (it may still be in flight)
+ * and an error other than a timeout is logged (debug), since callers
+ * report only their protocol's code (e.g. -210 for a failed ballot read). */
+static void ed_failed(struct env_disk *ed, int disk, const char *what,
+		      uint64_t offset, size_t len, const void *buf, int rv)
+{
+	env_buf_io_failed((void *)buf);
+	if (rv != SANLK_AIO_TIMEOUT)
+		log_debug("%s error %d %s offset %" PRIu64 " len %zu", what, rv,
+			  disk_path(env_handle(ed, disk)), offset, len);
+}
+
 static int ed_read(void *ctx, int disk, uint64_t offset, void *buf, size_t len,
 		   int timeout_sec)
 {
@@ -46,7 +60,7 @@ static int ed_read(void *ctx, int disk, uint64_t offset, void *buf, size_t len,
 	int rv = disk_read(env_handle(ed, disk), offset, buf, len, timeout_sec);
 
 	if (rv != 0)
-		env_buf_io_failed(buf);   /* may still be in flight: no reuse */
+		ed_failed(ed, disk, "read", offset, len, buf, rv);
 	return rv;
 }
 
@@ -57,7 +71,7 @@ static int ed_write(void *ctx, int disk, uint64_t offset, const void *buf,
 	int rv = disk_write(env_handle(ed, disk), offset, buf, len, timeout_sec);
 
 	if (rv != 0)
-		env_buf_io_failed((void *)buf);
+		ed_failed(ed, disk, "write", offset, len, buf, rv);
 	return rv;
 }
 
@@ -84,15 +98,21 @@ static void ed_write_batch(void *ctx, int disk, struct lease_wreq *w, int n,
 	for (i = 0; i < n; i++) {
 		w[i].rv = dw[i].rv;
 		if (w[i].rv != 0)
-			env_buf_io_failed((void *)w[i].buf);
+			ed_failed(ed, disk, "write", w[i].offset, w[i].len,
+				  w[i].buf, w[i].rv);
 	}
 }
 
 /* Zeroed buffers from env_buf.c (pooled in the daemon). */
 static void *ed_buf_alloc(void *ctx, size_t len)
 {
+	void *buf;
+
 	(void)env_of(ctx);
-	return env_buf_alloc(len);
+	buf = env_buf_alloc(len);
+	if (!buf)
+		log_debug("no memory for a %zu byte I/O buffer", len);
+	return buf;
 }
 
 static void ed_buf_free(void *ctx, void *buf)
