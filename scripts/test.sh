@@ -157,11 +157,18 @@ if [ "${SKIP_SAN:-0}" != 1 ]; then
 fi
 
 if [ -d "$FAILDIR" ]; then
-	section "logs kept from failed tests ($FAILDIR), last lines of each"
-	find "$FAILDIR" -type f -name '*.log' | sort | head -n 40 | while read -r f; do
-		printf -- '--- %s (%s bytes)\n' "${f#"$FAILDIR"/}" "$(stat -c %s "$f")"
-		tail -n 15 "$f"
+	# <FAILDIR>/<run>/<test>/<file>: the daemons' logs (error lines, then
+	# the last lines); files deeper down (a test's own data) only counted.
+	section "logs kept from failed tests ($FAILDIR)"
+	find "$FAILDIR" -mindepth 3 -maxdepth 3 -type f -name '*.log' | sort | head -n 20 |
+	while read -r f; do
+		printf -- '--- %s (%s bytes): error/warning lines\n' "${f#"$FAILDIR"/}" "$(stat -c %s "$f")"
+		grep -E 'error|warn|fail' "$f" | grep -v -E 'error -(243|244|245|246|11|16|17) ' | tail -n 20
+		printf -- '--- last lines\n'
+		tail -n 8 "$f"
 	done
+	printf -- '--- %s more files below the tests'"'"' directories\n' \
+		"$(find "$FAILDIR" -mindepth 4 -type f | wc -l)"
 fi
 
 section "summary ($(( $(date +%s) - T0 ))s)"
