@@ -94,7 +94,6 @@ struct res_resource {
 	char     name[SANLK_NAME_LEN];         /* [c] (may change by rename
 	                                          only while freed) */
 	uint32_t num_disks;                    /* [c] 1..SANLK_MAX_DISKS */
-	struct sanlk_disk disks[SANLK_MAX_DISKS]; /* [c] pads zero */
 	uint32_t space_id;                     /* [c] lockspace incarnation */
 	uint64_t host_id;                      /* [c] ours in it */
 	uint64_t host_generation;              /* [c] */
@@ -124,6 +123,10 @@ struct res_resource {
 	struct env_disk ed;                    /* [op] */
 	int      ed_open;                      /* [op] */
 	uint64_t rel_started;                  /* [op] last release attempt */
+	struct sanlk_disk disks[];             /* [c] num_disks of them, pads
+	                                          zero (sized at res_new: most
+	                                          leases have one disk, and a
+	                                          daemon may hold thousands) */
 };
 
 struct res_token {

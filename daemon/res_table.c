@@ -70,7 +70,7 @@ struct res_resource *res_new(const struct sanlk_resource *in,
 			  res_mod.nres);
 		return NULL;
 	}
-	r = calloc(1, sizeof(*r));
+	r = calloc(1, sizeof(*r) + in->num_disks * sizeof(r->disks[0]));
 	if (!r)
 		return NULL;
 	r->res_id = ++res_mod.next_res_id;
