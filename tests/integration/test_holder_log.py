@@ -1,6 +1,6 @@
 """Stress: mutual exclusion under load (spec/algorithms.md §5-§7, §14).
 
-Two of our hosts (daemons) join one lockspace; on each, 4 client
+Two of our hosts (daemons) join one lockspace; on each, 8 client
 processes register and, for a bounded time, acquire a random one of 20
 resource leases (exclusive most of the time, shared sometimes), hold it
 a few milliseconds and release it.  While holding, a client appends
@@ -29,10 +29,12 @@ from test_resources_lib import (
     EAGAIN, EBUSY, EEXIST, RES_SHARED, Cluster, Res, Wire, mono)
 
 HOSTS = 2
-# Clients per host.  8 saturated the shared disk in the parallel CI run
-# (io_timeout 1): this test's own renewals and a co-running timing test
-# failed twice; 4 still give thousands of contended holdings a minute.
-CLIENTS = 4
+# Clients per host.  The resources are initialised with num_hosts = HOSTS,
+# so a ballot reads 4 sectors, not the whole 1 MiB area: with 2000-host
+# areas this test read about 0.75 GB/s, and in the parallel CI run (every
+# lockspace at io_timeout 1) reads of its own and of co-running tests
+# took over 1 s (a renewal, a ballot read: -210, an acquire: -202).
+CLIENTS = 8
 NRES = 20
 DURATION = float(os.environ.get("SANLOCK_STRESS_SECONDS", "60"))
 HOLD_MAX = 0.02              # seconds a lease is held
@@ -124,7 +126,7 @@ def check_logs(logdir, nres):
 
 def test_holder_log_no_overlap(ours, procs, run_dir, workdir):
     c = Cluster([(ours, "ours")] * HOSTS, procs, run_dir, workdir,
-                nres=NRES)
+                nres=NRES, num_hosts=HOSTS)
     try:
         for h in c.hosts:
             h.wait_hosts_seen(c.ls, list(range(1, HOSTS + 1)))

@@ -350,12 +350,14 @@ MiB = 1 << 20
 
 class Cluster:
     """One lockspace `LS` (1 MiB file) and `nres` resource leases R0..
-    (one per MiB of a second file, all formatted by our `direct init`),
-    and daemons joined to it: kinds is a list of (binary, who) pairs,
-    host_id = position + 1.  Daemons start and join in parallel."""
+    (one per MiB of a second file, all formatted by our `direct init`,
+    with `-n num_hosts` when given: a ballot then reads only that many
+    dblock sectors instead of the whole MiB), and daemons joined to it:
+    kinds is a list of (binary, who) pairs, host_id = position + 1.
+    Daemons start and join in parallel."""
 
     def __init__(self, kinds, procs, run_dir, workdir, nres=8, ls="LS",
-                 join=True, res_dir=None):
+                 join=True, res_dir=None, num_hosts=None):
         import threading
         self.ls = ls
         self.ls_path = str(workdir / "ls.img")
@@ -370,8 +372,9 @@ class Cluster:
         r = init.direct("init", "-s", f"{ls}:0:{self.ls_path}:0", "-o",
                         str(IO))
         assert r.rc == 0, r
+        nh = ("-n", str(num_hosts)) if num_hosts else ()
         for i in range(nres):
-            r = init.direct("init", "-r",
+            r = init.direct("init", *nh, "-r",
                             f"{ls}:R{i}:{self.res_path}:{i * MiB}")
             assert r.rc == 0, r
         self.hosts = [None] * len(kinds)
