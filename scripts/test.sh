@@ -151,10 +151,18 @@ pytest_run() {         # pytest_run NAME BUILD_DIR pytest-args...
 	account "$name" "$p" "$f" "$s"
 }
 
+# Storage latency while the integration tests run (tests/tools/disk_probe.py):
+# lockspaces there use io_timeout 1, so a stall over 1 s fails them.
+"$PY" tests/tools/disk_probe.py "$ROOT/build" > "$LOGDIR/disk_probe.log" 2>&1 &
+PROBE=$!
+trap 'kill "$PROBE" 2>/dev/null' EXIT
 pytest_run integration build
 if [ "${SKIP_SAN:-0}" != 1 ]; then
 	pytest_run integration-san build-san -m san
 fi
+kill "$PROBE" 2>/dev/null
+wait "$PROBE" 2>/dev/null
+trap - EXIT
 
 if [ -d "$FAILDIR" ]; then
 	# <FAILDIR>/<run>/<test>/<file>: the daemons' logs (error lines, then
@@ -173,6 +181,7 @@ fi
 
 section "summary ($(( $(date +%s) - T0 ))s)"
 for l in "${SUMMARY[@]}"; do echo "  $l"; done
+sed 's/^/  /' "$LOGDIR/disk_probe.log" 2>/dev/null
 if [ $((P + F)) -eq 0 ]; then
 	echo "!!! no tests ran at all"
 	F=$((F + 1))
