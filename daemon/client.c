@@ -1,10 +1,14 @@
 /*
  * client.c - the connection table (see client.h for ownership rules).
  *
- * client_table[] is static; each slot's mutex is initialised once by
- * client_table_init (start-up, single-threaded).  client_used counts
- * allocated slots and is written by the main thread only (read by it
- * too), so it needs no lock.
+ * client_table[] is static and starts all zero, which is the free state
+ * (CL_FREE, an unlocked default mutex): a slot is touched only when it is
+ * first allocated, so an idle daemon does not keep the whole table
+ * (CLIENT_SLOTS_MAX x ~576 bytes) resident.  client_hwm, the number of
+ * slots ever allocated (slots at or above it are untouched), is written
+ * by the main thread only and read atomically by scans in other threads.
+ * client_used counts allocated slots and is written by the main thread
+ * only (read by it too), so it needs no lock.
  */
 #include <assert.h>
 #include <errno.h>
@@ -15,6 +19,7 @@
 
 static struct client client_table[CLIENT_SLOTS_MAX];
 static int client_used;
+static int client_hwm;          /* slots [0, hwm) allocated at least once */
 static client_dead_fn client_dead;
 
 void client_set_dead_handler(client_dead_fn fn)
@@ -29,17 +34,21 @@ client_dead_fn client_dead_handler(void)
 
 void client_table_init(void)
 {
-	for (int i = 0; i < CLIENT_SLOTS_MAX; i++) {
-		struct client *c = &client_table[i];
+	static const pthread_mutex_t initializer = PTHREAD_MUTEX_INITIALIZER;
+	static const pthread_mutex_t zero;
 
-		memset(c, 0, sizeof(*c));
-		pthread_mutex_init(&c->mutex, NULL);
-		c->ci = i;
-		c->fd = -1;
-		c->pid = -1;
-		c->kind = CL_FREE;
-	}
+	/* An all-zero slot is a free one with a usable mutex (glibc's
+	 * PTHREAD_MUTEX_INITIALIZER is all zero). */
+	assert(memcmp(&initializer, &zero, sizeof(zero)) == 0);
+	/* Again (tests, fuzzers): slots used since go back to zero. */
+	memset(client_table, 0, (size_t)client_hwm * sizeof(client_table[0]));
 	client_used = 0;
+	__atomic_store_n(&client_hwm, 0, __ATOMIC_RELEASE);
+}
+
+int client_slots_hwm(void)
+{
+	return __atomic_load_n(&client_hwm, __ATOMIC_ACQUIRE);
 }
 
 struct client *client_get(int ci)
@@ -86,6 +95,7 @@ int client_alloc(enum client_kind kind, int fd, const char *name)
 			continue;
 		pthread_mutex_lock(&c->mutex);
 		client_reset_fields(c);
+		c->ci = i;
 		c->kind = kind;
 		c->fd = fd;
 		c->gen++;
@@ -94,6 +104,8 @@ int client_alloc(enum client_kind kind, int fd, const char *name)
 		pthread_mutex_unlock(&c->mutex);
 		memset(&c->io, 0, sizeof(c->io));
 		client_used++;
+		if (i >= client_hwm)
+			__atomic_store_n(&client_hwm, i + 1, __ATOMIC_RELEASE);
 		return i;
 	}
 	return -EMFILE;
@@ -121,7 +133,9 @@ int client_count(void)
 
 int client_find_pid(int pid)
 {
-	for (int i = 0; i < CLIENT_SLOTS_MAX; i++) {
+	int hwm = client_slots_hwm();
+
+	for (int i = 0; i < hwm; i++) {
 		struct client *c = &client_table[i];
 		int match;
 

@@ -122,6 +122,9 @@ int  client_alloc(enum client_kind kind, int fd, const char *name);
  * buffers already released). */
 void client_release_slot(struct client *c);
 /* Slots in use (any kind). */
+/* Slots allocated at least once: every used slot is below it (scans stop
+ * there; any thread). */
+int  client_slots_hwm(void);
 int  client_count(void);
 
 /* Any thread: the first registered client whose recorded pid is pid

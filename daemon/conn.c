@@ -198,8 +198,9 @@ static void conn_flush(struct client *c)
 static uint64_t conn_pending_total(void)
 {
 	uint64_t total = 0;
+	int hwm = client_slots_hwm();
 
-	for (int i = 0; i < CLIENT_SLOTS_MAX; i++) {
+	for (int i = 0; i < hwm; i++) {
 		const struct client *o = client_get(i);
 
 		if (o->kind == CL_CONN)

@@ -379,7 +379,7 @@ static void loop_reply_waiters(void)
 	h.magic = SM_MAGIC;
 	h.version = SM_PROTO;
 	h.length = sizeof(h);
-	for (int i = 0; i < CLIENT_SLOTS_MAX; i++) {
+	for (int i = 0; i < client_slots_hwm(); i++) {
 		struct client *c = client_get(i);
 
 		if (c->kind == CL_CONN && c->io.waiting_shutdown)

@@ -175,7 +175,9 @@ void status_build(struct reply *r, uint32_t filter,
 			SANLK_NAME_LEN, text, NULL, 0);
 
 	if (status_want_clients(filter)) {
-		for (int i = 0; i < CLIENT_SLOTS_MAX; i++) {
+		int hwm = client_slots_hwm();
+
+		for (int i = 0; i < hwm; i++) {
 			if (client_snapshot(i, &ci) < 0)
 				continue;
 			status_client_text(text, sizeof(text), &ci);
