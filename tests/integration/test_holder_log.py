@@ -26,7 +26,7 @@ import sys
 import time
 
 from test_resources_lib import (
-    EAGAIN, EBUSY, EEXIST, RES_SHARED, Cluster, Res, Wire, mono)
+    EAGAIN, EBUSY, EEXIST, IO, RES_SHARED, Cluster, Res, Wire, mono)
 
 HOSTS = 2
 # Clients per host.  The resources are initialised with num_hosts = HOSTS,
@@ -44,6 +44,14 @@ SH_SHARE = 0.25              # fraction of shared acquires
 # -245), shared contention (-246, -11), held / being acquired / released
 # by another local client (-17, -16, -11).
 EXPECTED = {-243, -244, -245, -246, -EAGAIN, -EEXIST, -EBUSY}
+# What slow storage gives (algorithms.md §0, io_timeout 1): an I/O timed
+# out (-202), or a ballot read or write failed by one (-210, -211).  The
+# machines CI runs on stall writes for seconds at times (an O_DSYNC probe
+# write took 4.8 s while host 1's acquires here got -202):
+# scripts/test.sh's disk_probe line shows it.  The acquire or release
+# then failed safely; the lockspace survives stalls under 8 s (a failed
+# one SIGTERMs the clients, which still fails the test).
+STORAGE_SLOW = {-202, -210, -211}
 
 
 def worker_main(run_dir, host, seed, until, logdir, res_path, nres):
@@ -52,7 +60,7 @@ def worker_main(run_dir, host, seed, until, logdir, res_path, nres):
     w.register()
     pid = os.getpid()
     fds = {}
-    stats = {"ok": 0, "contended": 0, "unexpected": []}
+    stats = {"ok": 0, "contended": 0, "slow": 0, "unexpected": []}
 
     def log(i, what, mode):
         fd = fds.get(i)
@@ -75,11 +83,16 @@ def worker_main(run_dir, host, seed, until, logdir, res_path, nres):
             time.sleep(rng.random() * HOLD_MAX)
             log(i, "end", mode)
             rrv = w.release([res])
-            if rrv != 0:
+            if rrv in STORAGE_SLOW:
+                stats["slow"] += 1      # the daemon retries it (§7.4)
+            elif rrv != 0:
                 stats["unexpected"].append(f"release R{i}: {rrv}")
             stats["ok"] += 1
         elif rv in EXPECTED:
             stats["contended"] += 1
+            time.sleep(rng.random() * HOLD_MAX)
+        elif rv in STORAGE_SLOW:
+            stats["slow"] += 1
             time.sleep(rng.random() * HOLD_MAX)
         else:
             stats["unexpected"].append(f"acquire R{i} {mode}: {rv}")
@@ -152,10 +165,11 @@ def test_holder_log_no_overlap(ours, procs, run_dir, workdir):
         unexpected = [(hid, u) for hid, r in results for u in r["unexpected"]]
         assert not unexpected, unexpected
         per_host = {hid: 0 for hid in range(1, HOSTS + 1)}
-        contended = 0
+        contended = slow = 0
         for hid, r in results:
             per_host[hid] += r["ok"]
             contended += r["contended"]
+            slow += r["slow"]
         holdings = check_logs(str(logdir), NRES)
         assert holdings == sum(per_host.values())
         assert all(n > 0 for n in per_host.values()), per_host
@@ -163,16 +177,22 @@ def test_holder_log_no_overlap(ours, procs, run_dir, workdir):
         # name its last owner: when the other host completed that ballot
         # and wrote the leader, the owner's release leaves it and relies
         # on its RELEASED dblock, algorithms.md §7.2 step 3 / §5.4 e.)
+        # A release that timed out is retried in the background first
+        # after io, then every 2*io (§7.4); meanwhile acquires get -11.
         for h in c.hosts:
             with Wire(h.run_dir) as w:
                 w.register()
                 for i in range(NRES):
                     res = Res("LS", f"R{i}", [(c.res_path, i << 20)])
-                    assert w.acquire([res]) == 0, (h.host_id, i)
+                    deadline = mono() + 5 * IO
+                    while (rv := w.acquire([res])) == -EAGAIN and \
+                            slow and mono() < deadline:
+                        time.sleep(0.1)
+                    assert rv == 0, (h.host_id, i, rv)
                     assert w.release([res]) == 0, (h.host_id, i)
         print(f"\n{holdings} holdings in {DURATION:.0f}s "
               f"(per host {per_host}), {contended} contended attempts, "
-              "no overlap")
+              f"{slow} failed by I/O timeouts, no overlap")
     finally:
         c.kill_all()
 
