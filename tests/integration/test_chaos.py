@@ -242,4 +242,7 @@ def test_chaos_negative_control(workdir):
                             seconds=seconds)
     assert int(f["overlaps"]) > 0, out
     assert rc == 1, out
-    assert re.search(r"^OVERLAP R\d: .*EX host 2 pid \d+ ", out, re.M), out
+    # host 2's surviving holder may hold SH or EX (seed 2409682013: SH,
+    # overlapped by EX holders of hosts 1 and 3)
+    assert re.search(r"^OVERLAP R\d: .*(SH|EX) host 2 pid \d+ ", out,
+                     re.M), out
