@@ -1,7 +1,9 @@
 /*
  * paxos_release.c - giving a paxos lease back (algorithms.md §7): the
  * leader update of §7.2 (only by the host that wrote it, only if it still
- * is what we committed), exclusive release (§7.1), shared release (§7.3),
+ * is what we committed), exclusive release (§7.1, with the leader read
+ * first and the two writes in one batch: paxos_release_ex says why that
+ * is the same protocol), shared release (§7.3),
  * the retract of §5.9 and the "erase all" release of §6.4.  A release
  * that timed out keeps its state so the caller can run it again later
  * (background release, §7.4).
