@@ -16,18 +16,26 @@ struct t_fix {
 	struct paxos_lease pl;
 };
 
-/* Host 1 gen 1 holds LS:R1 exclusively (lver 1). */
-static void t_fix(struct t_fix *f, int acquire)
+/* Host 1 gen 1 holds LS:R1 exclusively (lver 1) on num_disks disks, its
+ * env batching writes as `batch` says. */
+static void t_fix_disks(struct t_fix *f, int num_disks,
+			enum memdisk_batch batch, int acquire)
 {
 	memset(f, 0, sizeof(*f));
-	f->md = t_md(&SZ512, 1, 0);
+	f->md = t_md(&SZ512, num_disks, 0);
+	memdisk_set_batch(f->md, batch);
 	memdisk_env(f->md, 0, &f->env);
 	t_hosts_init(&f->th, &f->env, &SZ512, &f->ops);
-	t_pl(&f->pl, &SZ512, 1, 1, 1);
+	t_pl(&f->pl, &SZ512, num_disks, 1, 1);
 	if (acquire) {
 		assert_int_equal(t_acquire(&f->env, &f->ops, &f->pl, 0, NULL), 0);
 		memdisk_log_clear(f->md);
 	}
+}
+
+static void t_fix(struct t_fix *f, int acquire)
+{
+	t_fix_disks(f, 1, MEMDISK_BATCH_NONE, acquire);
 }
 
 static void t_unfix(struct t_fix *f)
@@ -194,9 +202,7 @@ static void t_io_trace(struct t_fix *f, char *out, size_t len)
 
 static void t_fix_batch(struct t_fix *f, enum memdisk_batch mode)
 {
-	t_fix(f, 1);
-	memdisk_set_batch(f->md, mode);
-	memdisk_env(f->md, 0, &f->env);
+	t_fix_disks(f, 1, mode, 1);
 }
 
 /* Leader read first, then the RELEASED dblock (host 1: sector 2) and the
@@ -313,14 +319,7 @@ static void test_release_batch_multi_disk(void **state)
 	int d;
 
 	(void)state;
-	memset(&f, 0, sizeof(f));
-	f.md = t_md(&SZ512, 3, 0);
-	memdisk_set_batch(f.md, MEMDISK_BATCH_REVERSED);
-	memdisk_env(f.md, 0, &f.env);
-	t_hosts_init(&f.th, &f.env, &SZ512, &f.ops);
-	t_pl(&f.pl, &SZ512, 3, 1, 1);
-	assert_int_equal(t_acquire(&f.env, &f.ops, &f.pl, 0, NULL), 0);
-	memdisk_log_clear(f.md);
+	t_fix_disks(&f, 3, MEMDISK_BATCH_REVERSED, 1);
 	/* reversed: disk 1's leader write is its batch's first write */
 	t_rule(f.md, -1, MEMDISK_OP_WRITE, 1, 1, 1, MEMDISK_ACT_FAIL, -EIO);
 	assert_int_equal(paxos_lease_release(&f.env, &f.pl, NULL), 0);
